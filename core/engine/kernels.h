@@ -1,0 +1,36 @@
+// Int8 and float matrix kernels, chosen at run time for the CPU. Every path computes the same math as the
+// portable one (tests compare them); only speed differs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "weights.h"
+
+namespace gemma {
+
+enum class KernelPath { kPortable = 0, kAvx2 = 1, kAvx512Vnni = 2 };
+
+const char* KernelPathName(KernelPath path);  // "portable", "avx2", "avx512-vnni"
+std::vector<KernelPath> SupportedKernelPaths();  // what this CPU can run, portable first
+// The fastest supported path; GEMMA_KERNEL=portable|avx2|avx512-vnni in the environment forces a slower one.
+KernelPath BestKernelPath();
+
+struct Kernels {
+  KernelPath path;
+  // x [n, cols] -> q [n, cols] int8 and scales [n, cols / kQuantBlock]; cols % kQuantBlock == 0.
+  // Symmetric per block: scale = max|x| / 127, q = round(x / scale) (0 and scale 0 for an all-zero block).
+  void (*quantize_rows)(const float* x, int n, int cols, int8_t* q, float* scales);
+  // y[i * ldy + r] = sum_c W[r, c] * X[i, c] for r in [row_begin, row_end), i in [0, n), with W int8
+  // (w.type == kInt8) and X given quantized as above (xq [n, w.cols], xs [n, w.cols / kQuantBlock]).
+  void (*matmul_int8)(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
+                      float* y, int ldy);
+};
+
+const Kernels& KernelsFor(KernelPath path);  // throws gemma::Error if this CPU cannot run it
+
+// Writes row `row` of w as floats (either weight type) into out[0, w.cols).
+void DequantizeRow(const MatrixView& w, int row, float* out);
+
+}  // namespace gemma

@@ -1,0 +1,39 @@
+// The engine's one pool of worker threads. The calling thread takes part, so a pool of N runs N ways.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace gemma {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int threads);  // threads <= 0: the number of cores
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return size_; }
+  // Splits [0, n) into size() contiguous chunks whose boundaries are multiples of `align` (except the end)
+  // and runs fn(begin, end, worker_index) on each; returns when all are done. Not reentrant.
+  void ParallelFor(int64_t n, int64_t align, const std::function<void(int64_t, int64_t, int)>& fn);
+
+ private:
+  void WorkerLoop(int index);
+
+  int size_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable start_cv_, done_cv_;
+  const std::function<void(int64_t, int64_t, int)>* job_ = nullptr;
+  int64_t job_n_ = 0, job_align_ = 1;
+  uint64_t generation_ = 0;
+  int pending_ = 0;
+  bool stop_ = false;
+};
+
+}  // namespace gemma
