@@ -49,6 +49,7 @@ struct GenerationStats {
 };
 
 struct GenerationResult {
+  std::vector<int> prompt;     // the prompt tokens as run (after the template and any dropped turns)
   std::string text;            // the reply, decoded (no stop token)
   std::vector<int> tokens;     // the sampled ids, the stop token included if one was sampled
   StopReason stop = StopReason::kMaxTokens;
