@@ -21,7 +21,7 @@ namespace {
 constexpr int kBlock = kQuantBlock;  // 64 bytes: two ymm of int8
 static_assert(kBlock == 64, "the AVX2 kernels assume two ymm per quantization block");
 
-constexpr int kLanesMinRows = 6;  // activation rows from which the lanes kernel wins (tests/bench)
+constexpr int kLanesMinRows = 16;  // activation rows from which the lanes kernel wins (tests/bench)
 constexpr int kTileRows = 4;      // weight rows per lanes-kernel tile (16 ymm registers)
 constexpr int kLanes = 8;         // activation rows per ymm in the lanes kernel
 constexpr int kPrefetchBytes = 1024;

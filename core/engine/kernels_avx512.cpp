@@ -33,7 +33,7 @@ constexpr int kBlock = kQuantBlock;  // 64 bytes: one zmm of int8
 static_assert(kBlock == 64, "the AVX-512 kernels assume one zmm per quantization block");
 
 // Activation rows from which the lanes kernel beats the rows kernel (measured with tests/bench).
-constexpr int kLanesMinRows = 4;
+constexpr int kLanesMinRows = 8;
 constexpr int kTileRows = 8;   // weight rows per lanes-kernel tile
 constexpr int kLanes = 16;     // activation rows per zmm in the lanes kernel
 constexpr int kPrefetchBytes = 1024;
