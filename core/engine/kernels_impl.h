@@ -16,7 +16,7 @@ namespace gemma::kernels_detail {
 
 // A 64-byte-aligned buffer of at least `bytes`, owned by the calling thread and reused by its next call
 // with the same slot (it only grows, so steady-state calls allocate nothing).
-enum class ScratchSlot { kPackedX = 0, kPackedScales = 1, kRowSums = 2, kCount = 3 };
+enum class ScratchSlot { kPackedX = 0, kPackedScales = 1, kRowSums = 2, kPackedW = 3, kCount = 4 };
 void* KernelScratch(ScratchSlot slot, size_t bytes);
 
 void QuantizeRowsPortable(const float* x, int n, int cols, int8_t* q, float* scales);
