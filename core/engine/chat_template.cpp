@@ -1,7 +1,12 @@
 // Gemma's chat template as token arithmetic, in the manner of gemma.cpp's GemmaChatTemplate: the turn
 // markers are inserted as ids (so they never depend on how a vocabulary types them), the text between them is
-// tokenized on its own. For Gemma's tokenizer this equals tokenizing the whole templated string, because
-// sentencepiece never merges across a user-defined piece (tests/core/engine/tst_chat_template.cpp checks it).
+// tokenized on its own. For Gemma's tokenizer this equals tokenizing the whole templated string in one go:
+// sentencepiece freezes user-defined pieces, so no merge crosses a marker, and with no dummy prefix and no
+// whitespace removal a segment encodes alike alone or in context. tst_chat_template checks it on hand-written
+// and 300 random conversations; no input was found where it differs. It would differ for a vocabulary with
+// add_dummy_prefix or remove_extra_whitespaces (not Gemma's: a "▁" would start every segment, or spaces at
+// the edges would be dropped), and for one typing the markers control, which sentencepiece alone would not
+// parse from text at all (Tokenizer::Encode does, on purpose).
 #include "core/engine/chat_template.h"
 
 #include <string>
