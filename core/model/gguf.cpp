@@ -13,6 +13,11 @@ constexpr uint32_t kMaxDims = 4;                 // GGML_MAX_DIMS
 constexpr uint64_t kMaxNameBytes = 4096;         // llama.cpp allows 64; be lenient, but bounded
 constexpr uint64_t kMaxAlignment = uint64_t(1) << 24;
 constexpr int kMaxArrayDepth = 4;
+// Bounds that keep a damaged file from making the reader allocate gigabytes: real files stay far below them
+// (Gemma's vocabulary is 256000 pieces, its chat template a few KB, its tensor count 165 or 255).
+constexpr uint64_t kMaxArrayElements = uint64_t(1) << 24;
+constexpr uint64_t kMaxStringBytes = uint64_t(1) << 24;
+constexpr uint64_t kMaxEntries = uint64_t(1) << 20;
 
 struct GgmlTypeTraits {
   uint32_t id;
@@ -131,7 +136,7 @@ void ReadScalar(Cursor& in, GgufValue& value) {
     case GgufValueType::kFloat32: value.f = in.Get<float>(); break;
     case GgufValueType::kFloat64: value.f = in.Get<double>(); break;
     case GgufValueType::kBool: value.u = in.Get<uint8_t>() != 0; break;
-    case GgufValueType::kString: value.s = in.GetString(in.remaining(), "string"); break;
+    case GgufValueType::kString: value.s = in.GetString(kMaxStringBytes, "metadata string"); break;
     case GgufValueType::kArray: break;  // handled by ReadValue
   }
 }
@@ -149,21 +154,27 @@ void ReadValue(Cursor& in, GgufValue& value, int depth, const std::string& key, 
   // Each element takes at least MinValueBytes: a count the rest of the file cannot hold is a lie, and
   // must not size an allocation.
   if (value.array_size > in.remaining() / MinValueBytes(value.array_type)) in.Truncated();
+  // Arrays of arrays are rare and each element costs a GgufValue, so they get a smaller bound.
+  if (value.array_size > (value.array_type == GgufValueType::kArray ? kMaxArrayElements >> 8 : kMaxArrayElements)) {
+    throw Error(where + ": metadata \"" + key + "\" is an array of " + std::to_string(value.array_size) +
+                " elements, more than any model has. The file is damaged: download it again.");
+  }
   const size_t n = size_t(value.array_size);
+  const size_t reserve = std::min<size_t>(n, size_t(1) << 20);  // a damaged count must not reserve much
   GgufValue element;
   element.type = value.array_type;
   switch (value.array_type) {
     case GgufValueType::kString:
-      value.strings.reserve(n);
-      for (size_t k = 0; k < n; ++k) value.strings.push_back(in.GetString(in.remaining(), "string"));
+      value.strings.reserve(reserve);
+      for (size_t k = 0; k < n; ++k) value.strings.push_back(in.GetString(kMaxStringBytes, "metadata string"));
       break;
     case GgufValueType::kFloat32:
     case GgufValueType::kFloat64:
-      value.floats.reserve(n);
+      value.floats.reserve(reserve);
       for (size_t k = 0; k < n; ++k) ReadScalar(in, element), value.floats.push_back(element.f);
       break;
     case GgufValueType::kArray:
-      value.array.reserve(n);
+      value.array.reserve(std::min<size_t>(reserve, 1024));  // a GgufValue is large
       for (size_t k = 0; k < n; ++k) {
         GgufValue inner;
         inner.type = GgufValueType::kArray;
@@ -172,7 +183,7 @@ void ReadValue(Cursor& in, GgufValue& value, int depth, const std::string& key, 
       }
       break;
     default:  // integers and bools
-      value.ints.reserve(n);
+      value.ints.reserve(reserve);
       for (size_t k = 0; k < n; ++k) {
         ReadScalar(in, element);
         if (IsSigned(element.type)) {
@@ -242,6 +253,10 @@ GgufFile::GgufFile(const std::filesystem::path& path) : file_(path) {
   const uint64_t metadata_count = in.Get<uint64_t>();
   // Lower bounds of an entry's size keep absurd counts from driving long loops or allocations.
   if (metadata_count > in.remaining() / 13 || tensor_count > in.remaining() / 24) in.Truncated();
+  if (metadata_count > kMaxEntries || tensor_count > kMaxEntries) {
+    throw Error(where + " claims " + std::to_string(metadata_count) + " metadata entries and " +
+                std::to_string(tensor_count) + " tensors: the file is damaged. Download it again.");
+  }
 
   for (uint64_t k = 0; k < metadata_count; ++k) {
     std::string key = in.GetString(kMaxNameBytes, "metadata key");

@@ -2,6 +2,7 @@
 
 #include <sentencepiece_processor.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 
@@ -81,7 +82,10 @@ std::string BuildSentencePieceModel(const SentencePieceVocab& vocab) {
   trainer.Varint(trainer_spec::kModelType, trainer_spec::kModelTypeBpe);
   trainer.Int32(trainer_spec::kVocabSize, int32_t(n));
   trainer.Bool(trainer_spec::kSplitDigits, true);
-  trainer.Bool(trainer_spec::kByteFallback, true);  // used when encoding: unknown characters become bytes
+  // Used when encoding: characters without a piece become <0xXX> byte pieces. sentencepiece insists on all
+  // 256 byte pieces when it is on and on none when it is off; Gemma's vocabulary has them.
+  const bool has_bytes = std::find(vocab.types.begin(), vocab.types.end(), PieceType::kByte) != vocab.types.end();
+  trainer.Bool(trainer_spec::kByteFallback, has_bytes);
   // SentencePieceProcessor::bos_id() etc. look these pieces up by name, so the names matter as much as ids.
   trainer.Int32(trainer_spec::kUnkId, vocab.unk_id);
   trainer.Int32(trainer_spec::kBosId, vocab.bos_id);

@@ -19,7 +19,7 @@ struct SentencePieceVocab {
   int unk_id = -1, bos_id = -1, eos_id = -1, pad_id = -1;  // -1: the model has no such piece
 };
 
-// Gemma's tokenizer settings: BPE with byte fallback, and a normalizer that adds no dummy prefix, keeps
+// Gemma's tokenizer settings: BPE with byte fallback (when the vocabulary has byte pieces), and a normalizer that adds no dummy prefix, keeps
 // extra whitespace, escapes spaces as "▁" and otherwise leaves text as it is (identity).
 std::string BuildSentencePieceModel(const SentencePieceVocab& vocab);
 

@@ -213,10 +213,11 @@ void BuildGguf(GgufBuilder& b, const TinyModel& model, GgufType type, const Gguf
   b.AddStringArray("tokenizer.ggml.tokens", tokens);
   b.AddFloat32Array("tokenizer.ggml.scores", scores);
   b.AddInt32Array("tokenizer.ggml.token_type", types);
-  b.AddUint32("tokenizer.ggml.bos_token_id", uint32_t(sp.PieceToId("<bos>")));
-  b.AddUint32("tokenizer.ggml.eos_token_id", uint32_t(sp.PieceToId("<eos>")));
-  b.AddUint32("tokenizer.ggml.unknown_token_id", uint32_t(sp.PieceToId("<unk>")));
-  b.AddUint32("tokenizer.ggml.padding_token_id", uint32_t(sp.PieceToId("<pad>")));
+  // The special ids as the SentencePiece model defines them (llama.cpp's SpecialVocab reads the same).
+  b.AddUint32("tokenizer.ggml.bos_token_id", uint32_t(sp.bos_id()));
+  b.AddUint32("tokenizer.ggml.eos_token_id", uint32_t(sp.eos_id()));
+  b.AddUint32("tokenizer.ggml.unknown_token_id", uint32_t(sp.unk_id()));
+  b.AddUint32("tokenizer.ggml.padding_token_id", uint32_t(sp.pad_id()));
   b.AddUint32("tokenizer.ggml.eot_token_id", uint32_t(sp.PieceToId("<end_of_turn>")));
   b.AddBool("tokenizer.ggml.add_bos_token", true);
   b.AddBool("tokenizer.ggml.add_eos_token", false);

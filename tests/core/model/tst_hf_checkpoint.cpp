@@ -3,6 +3,7 @@
 // that says which file and what to do.
 #include <QTemporaryDir>
 #include <QTest>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 
