@@ -494,18 +494,6 @@ ModelFilePlan PlanModelFile(const ModelConfig& config, const ModelInfo& info, We
   }
 }
 
-std::string FormatBytes(uint64_t bytes) {
-  char text[64];
-  if (bytes >= (1ull << 30)) {
-    std::snprintf(text, sizeof text, "%.2f GB", double(bytes) / double(1ull << 30));
-  } else if (bytes >= (1ull << 20)) {
-    std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / double(1ull << 20));
-  } else {
-    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
-  }
-  return text;
-}
-
 std::string CurrentTimeIso8601() {
   const std::time_t now = std::time(nullptr);
   std::tm tm {};
