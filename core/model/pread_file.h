@@ -31,9 +31,6 @@ class PreadFile {
   uint64_t size_ = 0;
 };
 
-// "1.2 GB", "340 KB", "17 bytes": sizes in messages a user reads.
-std::string FormatBytes(uint64_t bytes);
-
 // The whole of a small file (config.json, tokenizer.model), refusing anything larger than `max_bytes` so a
 // wrong file cannot exhaust memory. Throws gemma::Error naming the file.
 std::string ReadSmallFile(const std::filesystem::path& path, uint64_t max_bytes);
