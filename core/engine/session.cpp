@@ -107,7 +107,8 @@ GenerationResult Session::Generate(std::span<const int> prompt, const Generation
                                      std::span<const int>(history_).last(window));
     result.tokens.push_back(token);
     ++stats.generated_tokens;
-    if (token == tokenizer.end_of_turn_id() || token == tokenizer.eos_id()) {
+    const bool stop_token = token == tokenizer.end_of_turn_id() || token == tokenizer.eos_id();
+    if (stop_token && !options.ignore_stop_tokens) {
       result.stop = token == tokenizer.eos_id() ? StopReason::kEndOfSequence : StopReason::kEndOfTurn;
       break;
     }

@@ -34,6 +34,7 @@ struct GenerationOptions {
   SamplingParams sampling;
   int max_tokens = 1024;
   bool keep_prompt_logits = false;  // fill GenerationResult::prompt_logits (last prompt position)
+  bool ignore_stop_tokens = false;  // benchmarks: run max_tokens even past <end_of_turn>/<eos>
 };
 
 struct GenerationStats {

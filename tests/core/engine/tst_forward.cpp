@@ -9,6 +9,7 @@
 #include "core/engine/forward.h"
 #include "core/engine/kv_cache.h"
 #include "core/model/importer.h"
+#include "tests/support/reference_check.h"
 #include "tests/support/reference_forward.h"
 #include "tests/support/tiny_checkpoint.h"
 #include "tests/support/tiny_model.h"
@@ -23,44 +24,6 @@ struct Case {
   WeightType weights;
   KernelPath path;
 };
-
-double MaxAbs(const std::vector<double>& v) {
-  double m = 0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
-
-double Cosine(const float* a, const std::vector<double>& b) {
-  double dot = 0, na = 0, nb = 0;
-  for (size_t i = 0; i < b.size(); ++i) dot += a[i] * b[i], na += double(a[i]) * a[i], nb += b[i] * b[i];
-  return dot / std::sqrt(na * nb);
-}
-
-// Checks one position's logits against the reference: f32 weights within 1e-4 of the reference's largest
-// logit; int8 weights with cosine >= 0.99 and the same argmax wherever the reference's top two are clearly apart.
-void CheckPosition(const Case& c, const float* logits, const std::vector<double>& reference, int position) {
-  const std::string where = "position " + std::to_string(position);
-  if (c.weights == WeightType::kF32) {
-    const double tolerance = 1e-4 * MaxAbs(reference);
-    for (size_t v = 0; v < reference.size(); ++v) {
-      if (std::abs(logits[v] - reference[v]) > tolerance)
-        QFAIL(qPrintable(QString("%1 logit %2: engine %3, reference %4, tolerance %5")
-                             .arg(where.c_str()).arg(v).arg(logits[v]).arg(reference[v]).arg(tolerance)));
-    }
-    return;
-  }
-  const double cosine = Cosine(logits, reference);
-  QVERIFY2(cosine >= 0.99, qPrintable(QString("%1: cosine %2").arg(where.c_str()).arg(cosine)));
-  std::vector<int> order(reference.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
-  std::partial_sort(order.begin(), order.begin() + 2, order.end(),
-                    [&](int a, int b) { return reference[a] > reference[b]; });
-  const double margin = reference[order[0]] - reference[order[1]];
-  if (margin > 0.02 * MaxAbs(reference)) {
-    const int engine_best = int(std::max_element(logits, logits + reference.size()) - logits);
-    QCOMPARE(engine_best, order[0]);
-  }
-}
 
 std::vector<Case> AllCases() {
   std::vector<Case> cases;
@@ -105,8 +68,8 @@ class ForwardTest : public QObject {
     std::vector<float> logits(model->config().vocab_size);
     forward.Run(cache, prompt, 0, logits);
     const auto reference = ReferenceLogits(tiny, prompt);
-    CheckPosition({Attention::kMultiQuery, WeightType::kF32, KernelPath::kPortable}, logits.data(),
-                  reference.back(), 9);
+    const std::string error = CheckLogits(WeightType::kF32, logits.data(), reference.back(), 9);
+    QVERIFY2(error.empty(), error.c_str());
   }
 
   void tokenOutsideVocabularyIsAnError() {
@@ -148,13 +111,13 @@ class ForwardTest : public QObject {
     std::vector<float> logits(batched * vocab);
     forward.Run(cache, std::span(prompt).first(batched), 0, logits, /*all_positions=*/true);
     for (int t = 0; t < batched; ++t) {
-      CheckPosition(c, logits.data() + t * vocab, reference[t], t);
-      if (QTest::currentTestFailed()) return;
+      const std::string error = CheckLogits(c.weights, logits.data() + t * vocab, reference[t], t);
+      QVERIFY2(error.empty(), error.c_str());
     }
     for (int t = batched; t < length; ++t) {
       forward.Run(cache, std::span(prompt).subspan(t, 1), t, std::span(logits).first(vocab));
-      CheckPosition(c, logits.data(), reference[t], t);
-      if (QTest::currentTestFailed()) return;
+      const std::string error = CheckLogits(c.weights, logits.data(), reference[t], t);
+      QVERIFY2(error.empty(), error.c_str());
     }
   }
 };
