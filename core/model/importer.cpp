@@ -201,7 +201,7 @@ bool ProcessIsGone(long pid) {
 }
 
 bool LooksLikeOurPartialFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st {};
   char magic[sizeof kModelFileMagic] = {};

@@ -33,7 +33,8 @@ constexpr uint64_t kDataStartAlignment = 4096;
 class File {
  public:
   explicit File(const std::filesystem::path& path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO given by mistake must fail below, not hang the open.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd_ < 0) throw Error(std::strerror(errno));
     struct stat st {};
     if (::fstat(fd_, &st) != 0) throw Error(std::strerror(errno));
@@ -421,7 +422,7 @@ json HeaderJson(const ModelConfig& c, const ModelInfo& info, WeightType weight_t
 }  // namespace
 
 bool IsModelFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   char magic[sizeof kModelFileMagic] = {};
   struct stat st {};
@@ -492,18 +493,6 @@ ModelFilePlan PlanModelFile(const ModelConfig& config, const ModelInfo& info, We
     }
     data_start = AlignUp(kModelFilePreambleBytes + text.size(), kDataStartAlignment);
   }
-}
-
-std::string FormatBytes(uint64_t bytes) {
-  char text[64];
-  if (bytes >= (1ull << 30)) {
-    std::snprintf(text, sizeof text, "%.2f GB", double(bytes) / double(1ull << 30));
-  } else if (bytes >= (1ull << 20)) {
-    std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / double(1ull << 20));
-  } else {
-    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
-  }
-  return text;
 }
 
 std::string CurrentTimeIso8601() {

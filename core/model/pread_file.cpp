@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "core/engine/error.h"
+#include "core/model/format_bytes.h"
 
 namespace gemma {
 
@@ -57,17 +57,6 @@ std::string PreadFile::ReadString(uint64_t offset, uint64_t count) const {
   std::string s(size_t(count), '\0');
   ReadAt(offset, count, s.data());
   return s;
-}
-
-std::string FormatBytes(uint64_t bytes) {
-  if (bytes < 1000) return std::to_string(bytes) + " bytes";
-  const char* units[] = {"KB", "MB", "GB", "TB"};
-  double value = double(bytes) / 1000.0;
-  int unit = 0;
-  while (value >= 1000.0 && unit < 3) value /= 1000.0, ++unit;
-  char text[32];
-  std::snprintf(text, sizeof text, value < 10 ? "%.1f %s" : "%.0f %s", value, units[unit]);
-  return text;
 }
 
 std::string ReadSmallFile(const std::filesystem::path& path, uint64_t max_bytes) {

@@ -3,6 +3,7 @@
 // position-free, so one open file can serve several threads.
 #pragma once
 
+#include "core/model/format_bytes.h"
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -30,9 +31,6 @@ class PreadFile {
   int fd_ = -1;
   uint64_t size_ = 0;
 };
-
-// "1.2 GB", "340 KB", "17 bytes": sizes in messages a user reads.
-std::string FormatBytes(uint64_t bytes);
 
 // The whole of a small file (config.json, tokenizer.model), refusing anything larger than `max_bytes` so a
 // wrong file cannot exhaust memory. Throws gemma::Error naming the file.

@@ -509,8 +509,10 @@ void TestImporter::convertCommandLine() {
   QVERIFY(output.startsWith("gemma-convert "));
   QCOMPARE(run({}, &output), 2);
   QVERIFY2(output.contains("give a source"), qPrintable(output));
-  QCOMPARE(run({"--synthetic", "2b", "x.gemma"}, &output), 2);
-  QVERIFY2(output.contains("--synthetic needs --tokenizer"), qPrintable(output));
+  QCOMPARE(run({"--synthetic", "3b", "x.gemma"}, &output), 2);
+  QVERIFY2(output.contains("--synthetic takes 2b or 7b"), qPrintable(output));
+  QCOMPARE(run({"in", "out", "--tokenizer", "t.model"}, &output), 2);
+  QVERIFY2(output.contains("--tokenizer is only for --synthetic"), qPrintable(output));
   QCOMPARE(run({"a", "b", "--weights", "int4"}, &output), 2);
   QVERIFY2(output.contains("--weights takes int8 or f32"), qPrintable(output));
 
