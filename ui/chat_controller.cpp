@@ -222,8 +222,10 @@ std::vector<ChatMessage> ChatController::ConversationUpTo(int last_row) const {
     const Role role = messages_.data(index, MessageListModel::kRoleRole).toString() == QLatin1String("model")
                           ? Role::kModel
                           : Role::kUser;
-    const QString text = messages_.data(index, MessageListModel::kTextRole).toString().trimmed();
-    if (text.isEmpty() && role == Role::kModel) continue;  // a reply that failed before its first token
+    const QString text = messages_.data(index, MessageListModel::kTextRole).toString();
+    // A reply with no text at all (failed or stopped before its first token) said nothing: leave it out.
+    // One that is only white space is still a turn the model took.
+    if (text.isEmpty() && role == Role::kModel) continue;
     if (conversation.empty() && role == Role::kModel) continue;  // Gemma's turns start with the user
     if (!conversation.empty() && conversation.back().role == role) {
       conversation.back().text += "\n\n" + text.toStdString();

@@ -90,8 +90,9 @@ class ChatController : public QObject {
   Q_INVOKABLE void clearError();
 
   // The conversation the engine gets for a reply after row `last_row` (inclusive) of the current branch:
-  // consecutive messages of the same role are joined (a reply that failed leaves two user messages in a
-  // row), and empty failed replies are skipped, so the roles alternate as Gemma's template requires.
+  // replies without any text are left out and consecutive messages of the same role are then joined (a
+  // reply that failed leaves two user messages in a row), so the roles alternate as Gemma's template
+  // requires.
   std::vector<ChatMessage> ConversationUpTo(int last_row) const;
   // The system prompt a reply in the open conversation uses.
   QString EffectiveSystemPrompt() const;

@@ -3,7 +3,31 @@
 
 #include "ui/system_memory.h"
 
+#if defined(Q_OS_LINUX)
+#include <sys/resource.h>
+#include <algorithm>
+#include <cerrno>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace gemma {
+namespace {
+
+// The inference thread runs a little below normal priority, and so do the engine's pool threads, which it
+// creates and which inherit it: when the GUI thread needs the CPU (a frame, a key press) it gets it at
+// once, and the engine still has every cycle the GUI does not use. Linux has per-thread nice values;
+// elsewhere this does nothing.
+void LowerCurrentThreadPriority() {
+#if defined(Q_OS_LINUX)
+  const pid_t tid = pid_t(syscall(SYS_gettid));
+  errno = 0;
+  const int nice = getpriority(PRIO_PROCESS, id_t(tid));
+  if (errno == 0) setpriority(PRIO_PROCESS, id_t(tid), std::min(nice + kInferenceNice, 19));
+#endif
+}
+
+}  // namespace
 
 EngineController::EngineController(std::shared_ptr<EngineBackend> backend, QObject* parent) : QObject(parent) {
   thread_.setObjectName(QStringLiteral("inference"));
@@ -11,6 +35,7 @@ EngineController::EngineController(std::shared_ptr<EngineBackend> backend, QObje
   worker->moveToThread(&thread_);
   worker_ = worker;
   connect(&thread_, &QThread::finished, worker, &QObject::deleteLater);
+  connect(&thread_, &QThread::started, worker, &LowerCurrentThreadPriority, Qt::DirectConnection);
   // Every connection is queued: the worker's thread emits, these slots run on the GUI thread.
   connect(worker, &InferenceWorker::loaded, this, &EngineController::OnLoaded, Qt::QueuedConnection);
   connect(worker, &InferenceWorker::loadFailed, this, &EngineController::OnLoadFailed, Qt::QueuedConnection);

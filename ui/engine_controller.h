@@ -16,6 +16,9 @@
 
 namespace gemma {
 
+// How much nicer (lower priority) the inference threads are than the GUI thread.
+inline constexpr int kInferenceNice = 5;
+
 class EngineController : public QObject {
   Q_OBJECT
   QML_ELEMENT
