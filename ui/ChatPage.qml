@@ -59,7 +59,8 @@ Item {
                     }
                     ToolButton {
                         visible: modelData.clear !== null
-                        text: "✕"
+                        icon.source: "qrc:/icons/icons/close.svg"
+                        icon.color: Theme.mutedText
                         onClicked: modelData.clear()
                         Accessible.name: qsTr("Dismiss")
                     }

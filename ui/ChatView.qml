@@ -95,7 +95,8 @@ Item {
         anchors.bottom: parent.bottom
         anchors.margins: 16
         visible: !root.followEnd && list.count > 0
-        text: "↓"
+        icon.source: "qrc:/icons/icons/arrow-down.svg"
+        icon.color: Theme.text
         onClicked: { root.followEnd = true; list.scrollToEnd() }
         Accessible.name: qsTr("Scroll to the newest message")
     }

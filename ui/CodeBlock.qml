@@ -41,6 +41,10 @@ Rectangle {
             ToolButton {
                 objectName: "copyCodeButton"
                 text: root.copied ? qsTr("Copied") : qsTr("Copy")
+                icon.source: root.copied ? "qrc:/icons/icons/check.svg" : "qrc:/icons/icons/copy.svg"
+                icon.color: Theme.mutedText
+                icon.width: 14
+                icon.height: 14
                 font.pixelSize: 12
                 onClicked: {
                     root.app.copyText(root.code)

@@ -67,6 +67,7 @@ Item {
                 visible: !root.generating
                 enabled: root.canSend
                 text: qsTr("Send")
+                icon.source: "qrc:/icons/icons/send.svg"
                 highlighted: true
                 onClicked: root.send()
                 Accessible.name: qsTr("Send the message")
@@ -76,6 +77,8 @@ Item {
                 objectName: "stopButton"
                 visible: root.generating
                 text: qsTr("Stop")
+                icon.source: "qrc:/icons/icons/stop.svg"
+                icon.color: Theme.text
                 onClicked: root.app.chat.stop()
                 Accessible.name: qsTr("Stop the reply (Esc)")
                 Layout.alignment: Qt.AlignBottom

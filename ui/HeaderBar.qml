@@ -26,8 +26,8 @@ ToolBar {
 
         ToolButton {
             objectName: "sidebarToggle"
-            text: "☰"
-            font.pixelSize: 18
+            icon.source: "qrc:/icons/icons/menu.svg"
+            icon.color: Theme.text
             onClicked: root.toggleSidebar()
             Accessible.name: root.sidebarVisible ? qsTr("Hide the conversation list") : qsTr("Show the conversation list")
             ToolTip.visible: hovered
@@ -53,8 +53,8 @@ ToolBar {
 
         ToolButton {
             objectName: "settingsButton"
-            text: "⚙"
-            font.pixelSize: 18
+            icon.source: "qrc:/icons/icons/settings.svg"
+            icon.color: Theme.text
             onClicked: root.openSettings()
             Accessible.name: qsTr("Settings")
             ToolTip.visible: hovered

@@ -13,13 +13,19 @@ ColumnLayout {
     spacing: 8
 
     Repeater {
-        model: MarkdownModel { id: segments; text: root.text }
+        model: MarkdownModel {
+            id: segments
+            text: root.text
+            codeBackground: Theme.surface
+            borderColor: Theme.border
+        }
         delegate: Loader {
             id: segment
             required property string kind
             required property string segmentText
             required property string language
             required property bool closed
+            required property string html
             Layout.fillWidth: true
             sourceComponent: kind === "code" ? codeComponent : textComponent
 
@@ -27,8 +33,10 @@ ColumnLayout {
                 id: textComponent
                 TextEdit {
                     objectName: "markdownText"
-                    text: segment.segmentText
-                    textFormat: TextEdit.MarkdownText
+                    // The HTML MarkdownModel makes from the segment's Markdown: spaced paragraphs, padded
+                    // tables, shaded inline code.
+                    text: segment.html
+                    textFormat: TextEdit.RichText
                     readOnly: true
                     selectByMouse: true
                     wrapMode: TextEdit.Wrap

@@ -161,7 +161,8 @@ Item {
             ToolButton {
                 objectName: "previousBranchButton"
                 visible: root.branchCount > 1
-                text: "‹"
+                icon.source: "qrc:/icons/icons/chevron-left.svg"
+                icon.color: Theme.mutedText
                 enabled: root.branchIndex > 0 && !root.app.chat.generating
                 onClicked: root.app.chat.switchBranch(root.index, -1)
                 Accessible.name: qsTr("Previous version")
@@ -176,13 +177,18 @@ Item {
             ToolButton {
                 objectName: "nextBranchButton"
                 visible: root.branchCount > 1
-                text: "›"
+                icon.source: "qrc:/icons/icons/chevron-right.svg"
+                icon.color: Theme.mutedText
                 enabled: root.branchIndex + 1 < root.branchCount && !root.app.chat.generating
                 onClicked: root.app.chat.switchBranch(root.index, 1)
                 Accessible.name: qsTr("Next version")
             }
             ToolButton {
                 objectName: "copyButton"
+                icon.source: "qrc:/icons/icons/copy.svg"
+                icon.color: Theme.mutedText
+                icon.width: 14
+                icon.height: 14
                 text: qsTr("Copy")
                 font.pixelSize: 12
                 onClicked: root.app.copyText(root.text)
@@ -190,6 +196,10 @@ Item {
             }
             ToolButton {
                 objectName: "editButton"
+                icon.source: "qrc:/icons/icons/edit.svg"
+                icon.color: Theme.mutedText
+                icon.width: 14
+                icon.height: 14
                 visible: root.isUser
                 text: qsTr("Edit")
                 font.pixelSize: 12
@@ -198,6 +208,10 @@ Item {
             }
             ToolButton {
                 objectName: "regenerateButton"
+                icon.source: "qrc:/icons/icons/regenerate.svg"
+                icon.color: Theme.mutedText
+                icon.width: 14
+                icon.height: 14
                 visible: !root.isUser
                 text: qsTr("Regenerate")
                 font.pixelSize: 12

@@ -46,7 +46,7 @@ Item {
         id: popup
         objectName: "modelPickerPopup"
         y: button.height + 4
-        width: 460
+        width: 560
         padding: 10
         focus: true
         onOpened: { root.app.models.refresh(); list.forceActiveFocus() }
@@ -103,6 +103,11 @@ Item {
 
                     width: ListView.view.width
                     highlighted: ListView.isCurrentItem
+                    background: Rectangle {
+                        radius: 6
+                        color: row.loaded ? Theme.selection : (row.hovered || row.visualFocus ? Theme.surface : "transparent")
+                        border.color: row.visualFocus ? Theme.accent : "transparent"
+                    }
                     enabled: !damaged
                     Accessible.name: damaged ? qsTr("%1: cannot be used").arg(name)
                                              : qsTr("%1, %2, %3 on disk, needs %4 of memory%5")
@@ -136,7 +141,7 @@ Item {
                                       .arg(root.app.formatBytes(row.memoryNeeded))
                                 color: Theme.mutedText
                                 font.pixelSize: 12
-                                elide: Text.ElideRight
+                                wrapMode: Text.WordWrap
                             }
                             Label {
                                 Layout.fillWidth: true

@@ -152,6 +152,11 @@ Dialog {
             Label { text: qsTr("This conversation"); color: Theme.text; Layout.alignment: Qt.AlignTop }
             TextArea {
                 objectName: "conversationSystemPrompt"
+                background: Rectangle {
+                    color: Theme.raised
+                    radius: 4
+                    border.color: parent.activeFocus ? Theme.accent : Theme.border
+                }
                 Layout.fillWidth: true
                 Layout.preferredHeight: 70
                 wrapMode: TextEdit.Wrap
@@ -163,6 +168,11 @@ Dialog {
             Label { text: qsTr("Default"); color: Theme.text; Layout.alignment: Qt.AlignTop }
             TextArea {
                 objectName: "globalSystemPrompt"
+                background: Rectangle {
+                    color: Theme.raised
+                    radius: 4
+                    border.color: parent.activeFocus ? Theme.accent : Theme.border
+                }
                 Layout.fillWidth: true
                 Layout.preferredHeight: 70
                 wrapMode: TextEdit.Wrap

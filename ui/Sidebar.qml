@@ -28,7 +28,8 @@ Rectangle {
             objectName: "newChatButton"
             Layout.fillWidth: true
             text: qsTr("New chat")
-            icon.name: "document-new"
+            icon.source: "qrc:/icons/icons/new-chat.svg"
+            icon.color: Theme.text
             onClicked: root.chat.newConversation()
             Accessible.name: qsTr("New chat (Ctrl+N)")
             ToolTip.visible: hovered
@@ -71,6 +72,11 @@ Rectangle {
 
                 width: ListView.view.width
                 highlighted: conversationId === root.chat.conversationId
+                background: Rectangle {
+                    radius: 6
+                    color: item.highlighted ? Theme.selection : (item.hovered ? Theme.surface : "transparent")
+                    border.color: item.visualFocus ? Theme.accent : "transparent"
+                }
                 text: title !== "" ? title : qsTr("Untitled")
                 Accessible.name: qsTr("Conversation: %1").arg(text)
                 onClicked: root.chat.openConversation(conversationId)
@@ -113,7 +119,11 @@ Rectangle {
                     ToolButton {
                         objectName: "renameButton"
                         visible: !item.editing && (item.hovered || item.highlighted || item.activeFocus)
-                        text: "✎"
+                        icon.source: "qrc:/icons/icons/edit.svg"
+                        icon.color: Theme.mutedText
+                        icon.width: 16
+                        icon.height: 16
+                        padding: 4
                         onClicked: item.startRename()
                         Accessible.name: qsTr("Rename “%1”").arg(item.text)
                         ToolTip.visible: hovered
@@ -122,7 +132,11 @@ Rectangle {
                     ToolButton {
                         objectName: "deleteButton"
                         visible: !item.editing && (item.hovered || item.highlighted || item.activeFocus)
-                        text: "🗑"
+                        icon.source: "qrc:/icons/icons/delete.svg"
+                        icon.color: Theme.mutedText
+                        icon.width: 16
+                        icon.height: 16
+                        padding: 4
                         onClicked: root.chat.deleteConversation(item.conversationId)
                         Accessible.name: qsTr("Delete “%1”").arg(item.text)
                         ToolTip.visible: hovered
@@ -164,6 +178,10 @@ Rectangle {
                 required property string snippet
                 required property string snippetText
                 width: ListView.view.width
+                background: Rectangle {
+                    radius: 6
+                    color: hit.hovered || hit.visualFocus ? Theme.surface : "transparent"
+                }
                 Accessible.name: qsTr("%1: %2").arg(title).arg(snippetText)
                 onClicked: root.chat.openSearchResult(index)
                 Keys.onReturnPressed: clicked()

@@ -42,6 +42,7 @@ ToolBar {
         Label {
             objectName: "statusSpeed"
             visible: root.engine.state === EngineController.Ready
+                     && (root.app.chat.generating || root.engine.tokensPerSecond > 0)
             color: Theme.mutedText
             font.pixelSize: 12
             text: root.app.chat.generating && root.engine.tokensPerSecond === 0
@@ -53,7 +54,7 @@ ToolBar {
             visible: root.engine.state === EngineController.Ready
             color: Theme.mutedText
             font.pixelSize: 12
-            text: qsTr("Context: %1 / %2").arg(root.engine.contextUsed).arg(root.engine.contextSize)
+            text: qsTr("Context: %1 / %2").arg(root.app.chat.contextUsed).arg(root.engine.contextSize)
         }
         Item { Layout.fillWidth: true }
         Label {

@@ -28,6 +28,12 @@ ChatController::ChatController(ConversationStore* store, EngineController* engin
     if (ids.contains(conversation_id_)) newConversation();
   });
   connect(store_, &ConversationStore::pendingDeleteChanged, this, &ChatController::canUndoDeleteChanged);
+  connect(&messages_, &QAbstractItemModel::modelReset, this, &ChatController::contextUsedChanged);
+  connect(&messages_, &QAbstractItemModel::rowsInserted, this, &ChatController::contextUsedChanged);
+  connect(&messages_, &QAbstractItemModel::dataChanged, this, &ChatController::contextUsedChanged);
+  connect(engine_, &EngineController::statsChanged, this, [this] {
+    if (generating()) emit contextUsedChanged();
+  });
 }
 
 ChatController::~ChatController() {
@@ -40,6 +46,17 @@ QString ChatController::conversationTitle() const {
 }
 
 bool ChatController::canUndoDelete() const { return store_ && store_->canUndoDelete(); }
+
+int ChatController::contextUsed() const {
+  if (generating() && engine_) return engine_->contextUsed();
+  for (int row = messages_.rowCount() - 1; row >= 0; --row) {
+    const QModelIndex index = messages_.index(row);
+    if (messages_.data(index, MessageListModel::kRoleRole).toString() != QLatin1String("model")) continue;
+    return int(messages_.data(index, MessageListModel::kPromptTokensRole).toLongLong() +
+               messages_.data(index, MessageListModel::kReplyTokensRole).toLongLong());
+  }
+  return 0;
+}
 
 void ChatController::setSearchQuery(const QString& query) {
   if (query == search_.query()) return;

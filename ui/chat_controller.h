@@ -45,6 +45,9 @@ class ChatController : public QObject {
   // Something worth knowing about the last reply (e.g. old turns left out to fit the context).
   Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
   Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY canUndoDeleteChanged)
+  // Context positions the open conversation fills: its newest reply's prompt and reply (live while a
+  // reply streams), for the status line.
+  Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextUsedChanged)
 
  public:
   ChatController(ConversationStore* store, EngineController* engine, AppSettings* settings,
@@ -66,6 +69,7 @@ class ChatController : public QObject {
   QString errorString() const { return error_; }
   QString notice() const { return notice_; }
   bool canUndoDelete() const;
+  int contextUsed() const;
 
   Q_INVOKABLE void newConversation();
   Q_INVOKABLE void openConversation(qint64 id);
@@ -106,6 +110,7 @@ class ChatController : public QObject {
   void errorStringChanged();
   void noticeChanged();
   void canUndoDeleteChanged();
+  void contextUsedChanged();
   // A reply began streaming into messageId (the view scrolls to it).
   void replyStarted(qint64 messageId);
 

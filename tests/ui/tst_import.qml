@@ -25,6 +25,7 @@ TestCase {
         dir = FakeEngine.newDataDir()
         app = appComponent.createObject(null, { dataDir: dir, settingsFile: dir + "/settings.ini" })
         verify(app.start())
+        app.settings.language = "en"  // the tests read English text, whatever this machine's language
         panel = panelComponent.createObject(testCase, { app: app })
     }
 

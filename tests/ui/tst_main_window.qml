@@ -23,6 +23,7 @@ TestCase {
         if (withModel) FakeEngine.writeModel(dir, "gemma-2b-it", "2B")
         app = appComponent.createObject(null, { dataDir: dir, settingsFile: dir + "/settings.ini" })
         verify(app.start())
+        app.settings.language = "en"  // the tests read English text, whatever this machine's language
         if (withModel) {
             verify(app.models.load(dir + "/models/gemma-2b-it.gemma"))
             tryCompare(app.engine, "state", EngineController.Ready)

@@ -1,5 +1,6 @@
 // MarkdownModel: a growing reply updates rows in place (the last one, mostly) and never resets, so the
 // view keeps the delegates of the segments above.
+#include <QColor>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -58,6 +59,27 @@ class TestMarkdownModel : public QObject {
     model.setText("x");
     QCOMPARE(text.count(), 0);
     QCOMPARE(changed.count(), 0);
+  }
+
+  void HtmlSpacesParagraphsPadsTablesAndShadesCode() {
+    const QString html = gemma::MarkdownToHtml("Para one.\n\nUse `x`.\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+                                               QColor("#123456"), QColor("#abcdef"));
+    QVERIFY2(html.contains("margin-bottom:8px"), qPrintable(html));
+    QVERIFY2(html.contains("background-color:#123456"), qPrintable(html));
+    QVERIFY2(html.contains("#abcdef"), qPrintable(html));
+    QVERIFY(html.contains("Para one."));
+  }
+
+  void HtmlIsRemadeWhenTheStyleChanges() {
+    gemma::MarkdownModel model;
+    model.setCodeBackground(QColor("#00ff00"));
+    model.setText("Use `x`.");
+    QVERIFY(model.data(model.index(0), gemma::MarkdownModel::HtmlRole).toString().contains("background-color:#00ff00"));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setCodeBackground(QColor("#ff0000"));
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(model.data(model.index(0), gemma::MarkdownModel::HtmlRole).toString().contains("#ff0000"));
+    QCOMPARE(model.data(model.index(0), gemma::MarkdownModel::HtmlRole).toString().contains("#00ff00"), false);
   }
 
   void RoleNamesForQml() {

@@ -28,6 +28,7 @@ TestCase {
         FakeEngine.writeDamagedModel(dir, "broken")
         app = appComponent.createObject(null, { dataDir: dir, settingsFile: dir + "/settings.ini" })
         verify(app.start())
+        app.settings.language = "en"  // the tests read English text, whatever this machine's language
         picker = pickerComponent.createObject(testCase, { app: app })
     }
 

@@ -94,6 +94,7 @@ class TestGemmaChatE2e : public QObject {
     options.data_dir = data_.path();
     options.model = models_ + "/small-a-it.gemma";
     options.size = QSize(1100, 760);
+    options.language = "en";
     QVERIFY(app.Start(options));
     gemma::AppController& c = app.controller();
     c.settings()->setSeed(7);  // reproducible replies
@@ -212,6 +213,10 @@ class TestGemmaChatE2e : public QObject {
 
   void ExecutableRejectsBadOptions() {
     QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("LANGUAGE", "en");
+    env.insert("LC_ALL", "C");
+    process.setProcessEnvironment(env);
     process.start(GEMMA_CHAT_PATH, {"--theme", "purple"});
     QVERIFY(process.waitForFinished(30000));
     QCOMPARE(process.exitCode(), 2);
