@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine/error.h"
+#include "core/model/pread_file.h"  // FormatBytes
 
 namespace gemma {
 namespace {
@@ -493,18 +494,6 @@ ModelFilePlan PlanModelFile(const ModelConfig& config, const ModelInfo& info, We
     }
     data_start = AlignUp(kModelFilePreambleBytes + text.size(), kDataStartAlignment);
   }
-}
-
-std::string FormatBytes(uint64_t bytes) {
-  char text[64];
-  if (bytes >= (1ull << 30)) {
-    std::snprintf(text, sizeof text, "%.2f GB", double(bytes) / double(1ull << 30));
-  } else if (bytes >= (1ull << 20)) {
-    std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / double(1ull << 20));
-  } else {
-    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
-  }
-  return text;
 }
 
 std::string CurrentTimeIso8601() {

@@ -83,7 +83,4 @@ ModelFilePlan PlanModelFile(const ModelConfig& config, const ModelInfo& info, We
 // The current time as ISO 8601 UTC, as "created" holds it.
 std::string CurrentTimeIso8601();
 
-// A size for people: "812 bytes", "3.4 MB", "2.63 GB" (binary units), as messages and progress lines use.
-std::string FormatBytes(uint64_t bytes);
-
 }  // namespace gemma
