@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "core/engine/error.h"
+#include "core/model/byte_tokenizer.h"
 #include "core/model/checkpoint.h"
 #include "core/model/importer.h"
 #include "core/model/model_file.h"
+#include "core/model/format_bytes.h"
 #include "core/model/synthetic_checkpoint.h"
 
 namespace {
@@ -26,7 +28,7 @@ constexpr int kExitOk = 0, kExitError = 1, kExitUsage = 2, kExitCancelled = 130;
 const char* const kUsage =
     "Usage:\n"
     "  gemma-convert SOURCE OUT [--weights int8|f32] [--name NAME]\n"
-    "  gemma-convert --synthetic 2b|7b OUT --tokenizer tokenizer.model [--weights int8|f32] [--seed N]\n"
+    "  gemma-convert --synthetic 2b|7b OUT [--tokenizer tokenizer.model] [--weights int8|f32] [--seed N]\n"
     "                [--name NAME]\n"
     "\n"
     "Imports a Gemma 1 checkpoint into a GemmaChat model file that the app, gemma-cli and gemma-bench run.\n"
@@ -34,8 +36,8 @@ const char* const kUsage =
     "  OUT                  the model file to write (written to OUT.partial-* first, renamed when complete)\n"
     "  --weights int8|f32   int8 (default: 1/4 of the f32 size, what the app runs) or f32 (exact, for tests)\n"
     "  --name NAME          the model's name in the app (default: the checkpoint's)\n"
-    "  --synthetic 2b|7b    random weights of a published shape (needs --tokenizer); output is noise\n"
-    "  --tokenizer FILE     the SentencePiece tokenizer.model a synthetic model uses\n"
+    "  --synthetic 2b|7b    random weights of a published shape, for benchmarks: the output is noise\n"
+    "  --tokenizer FILE     the SentencePiece tokenizer.model a synthetic model uses (default: bytes only)\n"
     "  --seed N             the synthetic weights' seed (default 1)\n"
     "  --version, --help\n"
     "Ctrl-C stops the import and removes the partial file.\n";
@@ -92,10 +94,6 @@ Arguments Parse(const std::vector<std::string>& args) {
   if (!a.synthetic.empty()) {
     if (positional.size() != 1) throw UsageError("--synthetic takes one output file");
     a.out = positional[0];
-    if (a.tokenizer.empty()) {
-      throw UsageError("--synthetic needs --tokenizer FILE: a SentencePiece tokenizer.model, such as the one in a "
-                       "Gemma Hugging Face folder");
-    }
   } else {
     if (positional.size() != 2) throw UsageError("give a source (Hugging Face folder or .gguf file) and an output file");
     if (!a.tokenizer.empty()) throw UsageError("--tokenizer is only for --synthetic");
@@ -155,7 +153,9 @@ int Run(const Arguments& a) {
   std::unique_ptr<gemma::CheckpointReader> checkpoint;
   if (!a.synthetic.empty()) {
     const gemma::ModelConfig config = a.synthetic == "2b" ? gemma::Gemma2B() : gemma::Gemma7B();
-    checkpoint = gemma::MakeSyntheticCheckpoint(config, a.seed, ReadWholeFile(a.tokenizer));
+    // Without a tokenizer.model, the byte-level one: any text encodes, and the weights are noise anyway.
+    checkpoint = gemma::MakeSyntheticCheckpoint(
+        config, a.seed, a.tokenizer.empty() ? gemma::ByteTokenizerModel() : ReadWholeFile(a.tokenizer));
   } else {
     if (gemma::IsModelFile(a.source)) {
       throw gemma::Error(a.source + " is already a GemmaChat model file: it needs no conversion");

@@ -230,7 +230,9 @@ inline void StoreTransposed(const __m512 acc[8], float* y, int64_t ldy, int lane
     // [u[m].L0, u[m].L1, u[4+m].L0, u[4+m].L1] -> [u[m].L0, u[4+m].L0 | u[m].L1, u[4+m].L1]: lanes m, 4 + m.
 #pragma GCC unroll 2
     for (int half = 0; half < 2; ++half) {
-      const __m512 v = _mm512_shuffle_f32x4(u[m], u[4 + m], half == 0 ? _MM_SHUFFLE(1, 0, 1, 0) : _MM_SHUFFLE(3, 2, 3, 2));
+      // Two calls, each with a literal immediate: without optimisation a conditional is no constant.
+      const __m512 v = half == 0 ? _mm512_shuffle_f32x4(u[m], u[4 + m], _MM_SHUFFLE(1, 0, 1, 0))
+                                 : _mm512_shuffle_f32x4(u[m], u[4 + m], _MM_SHUFFLE(3, 2, 3, 2));
       const __m512 pairs = _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(3, 1, 2, 0));
       const int l0 = 8 * half + m, l1 = 8 * half + 4 + m;
       if (l0 < lanes) _mm256_mask_storeu_ps(y + l0 * ldy, row_mask, _mm512_castps512_ps256(pairs));

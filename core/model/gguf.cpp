@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "core/engine/error.h"
+#include "core/model/format_bytes.h"
+#include "core/model/model_layout.h"  // AlignUp
 
 namespace gemma {
 namespace {
@@ -43,10 +45,6 @@ const GgmlTypeTraits* FindGgmlType(uint32_t id) {
     if (t.id == id) return &t;
   }
   return nullptr;
-}
-
-uint64_t AlignUp(uint64_t value, uint64_t alignment) {
-  return (value + alignment - 1) / alignment * alignment;  // callers keep value far below 2^64
 }
 
 // Sequential reads of the header region through a buffer, never past the end of the file.

@@ -19,6 +19,7 @@
 #include "core/engine/tokenizer.h"
 #include "core/model/model_file.h"
 #include "core/model/model_layout.h"
+#include "core/model/format_bytes.h"
 
 namespace gemma {
 namespace {
@@ -201,7 +202,7 @@ bool ProcessIsGone(long pid) {
 }
 
 bool LooksLikeOurPartialFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st {};
   char magic[sizeof kModelFileMagic] = {};

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine/error.h"
+#include "core/model/format_bytes.h"
 
 namespace gemma {
 namespace {
@@ -33,7 +34,8 @@ constexpr uint64_t kDataStartAlignment = 4096;
 class File {
  public:
   explicit File(const std::filesystem::path& path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO given by mistake must fail below, not hang the open.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd_ < 0) throw Error(std::strerror(errno));
     struct stat st {};
     if (::fstat(fd_, &st) != 0) throw Error(std::strerror(errno));
@@ -421,7 +423,7 @@ json HeaderJson(const ModelConfig& c, const ModelInfo& info, WeightType weight_t
 }  // namespace
 
 bool IsModelFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   char magic[sizeof kModelFileMagic] = {};
   struct stat st {};

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "core/engine/error.h"
+#include "core/model/format_bytes.h"
 
 namespace gemma {
 

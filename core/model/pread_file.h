@@ -32,7 +32,6 @@ class PreadFile {
   uint64_t size_ = 0;
 };
 
-
 // The whole of a small file (config.json, tokenizer.model), refusing anything larger than `max_bytes` so a
 // wrong file cannot exhaust memory. Throws gemma::Error naming the file.
 std::string ReadSmallFile(const std::filesystem::path& path, uint64_t max_bytes);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine/error.h"
+#include "core/model/format_bytes.h"
 #include "core/model/dtype.h"
 
 namespace gemma {

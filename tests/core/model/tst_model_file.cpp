@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -161,6 +162,7 @@ class TestModelFile : public QObject {
 
   void missingFileIsAnError();
   void emptyFileIsNotAModelFile();
+  void fifoAndFolderAreRefusedWithoutHanging();
   void truncatedFileSaysTruncated_data();
   void truncatedFileSaysTruncated();
   void badMagic();
@@ -341,6 +343,13 @@ void TestModelFile::emptyFileIsNotAModelFile() {
   EXPECT_CONTAINS(OpenError(Path("empty.gemma")), "not a GemmaChat model file");
   QVERIFY(!gemma::IsModelFile(Path("empty.gemma")));
   QVERIFY(gemma::IsModelFile(int8_));
+}
+
+void TestModelFile::fifoAndFolderAreRefusedWithoutHanging() {
+  QCOMPARE(::mkfifo(Path("fifo.gemma").c_str(), 0600), 0);
+  EXPECT_CONTAINS(OpenError(Path("fifo.gemma")), "not a regular file");
+  QVERIFY(!gemma::IsModelFile(Path("fifo.gemma")));
+  EXPECT_CONTAINS(HeaderError(dir_.path().toStdString()), "not a regular file");
 }
 
 void TestModelFile::truncatedFileSaysTruncated_data() {
