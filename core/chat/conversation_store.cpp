@@ -83,6 +83,8 @@ bool ConversationStore::OpenOnce(bool allow_recovery) {
     damage = QuickCheck(db);
     if (damage.isEmpty()) {
       const int version = SchemaVersion(db);
+      if (version > kSchemaVersion) MigrateSchema(db);  // throws: this app must not touch the file
+      EnableWal(db);
       if (version > 0 && version < kSchemaVersion) {
         // Keep the chats as the older version wrote them before changing anything.
         const QString backup = FreePath(path_ + QStringLiteral(".v%1.bak").arg(version));

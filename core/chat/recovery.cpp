@@ -222,6 +222,7 @@ RecoveryReport RecoverDatabase(const QString& path) {
   };
   try {
     QSqlDatabase dest = OpenSqlite(fresh, dest_name);
+    EnableWal(dest);
     MigrateSchema(dest);
     {
       QSqlDatabase source = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), source_name);

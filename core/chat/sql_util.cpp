@@ -64,13 +64,24 @@ QSqlDatabase OpenSqlite(const QString& path, const QString& connection_name, boo
   // The first statement reads the header: a file that is not a database fails here, not at open().
   Exec(db, QStringLiteral("PRAGMA foreign_keys = ON"));
   if (!read_only) {
-    Exec(db, QStringLiteral("PRAGMA journal_mode = WAL"));
     // WAL + synchronous=NORMAL: a committed transaction survives a crash of this process (it is in the
     // WAL file, which the OS keeps); only an OS crash or power loss can lose the last few commits, never
     // corrupt the database. FULL would fsync on every commit, i.e. on every streamed second of a reply.
     Exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
   }
   return db;
+}
+
+void EnableWal(QSqlDatabase& db) {
+  // Persistent in the file: later connections open in WAL mode too. A commit appends to the -wal file
+  // instead of rewriting pages in place, so readers (the exporter) never block the writer.
+  const QString mode = QueryValue(db, QStringLiteral("PRAGMA journal_mode = WAL")).toString();
+  if (mode != QLatin1String("wal")) {
+    throw DbError(DbError::Kind::kOther,
+                  QStringLiteral("the chat database cannot use WAL mode (got \"%1\"): is it on a network drive?")
+                      .arg(mode)
+                      .toStdString());
+  }
 }
 
 void CloseSqlite(const QString& connection_name) {

@@ -31,8 +31,12 @@ class DbError : public Error {
 DbError::Kind ClassifySqlError(const QSqlError& error);
 
 // Opens (creating if needed) the SQLite file at path as a new Qt connection named connection_name.
-// Sets WAL, synchronous=NORMAL, foreign keys and a busy timeout. Throws DbError.
+// Sets synchronous=NORMAL, foreign keys and a busy timeout; changes nothing in the file (so a database of
+// a newer app can be looked at and left alone). Throws DbError.
 QSqlDatabase OpenSqlite(const QString& path, const QString& connection_name, bool read_only = false);
+
+// Switches the file to WAL journaling (persistent). Throws DbError.
+void EnableWal(QSqlDatabase& db);
 
 // Closes and removes a connection opened with OpenSqlite. Every QSqlQuery on it must be gone.
 void CloseSqlite(const QString& connection_name);
