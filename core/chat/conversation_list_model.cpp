@@ -11,6 +11,17 @@ bool Before(const ConversationSummary& a, const ConversationSummary& b) {
   return a.updated_ms != b.updated_ms ? a.updated_ms > b.updated_ms : a.id > b.id;
 }
 
+// Marks the model as changing: a view that reacts to our signals by calling fetchMore must wait.
+class ChangeGuard {
+ public:
+  explicit ChangeGuard(bool& flag) : flag_(flag), old_(flag) { flag_ = true; }
+  ~ChangeGuard() { flag_ = old_; }
+
+ private:
+  bool& flag_;
+  bool old_;
+};
+
 }  // namespace
 
 ConversationListModel::ConversationListModel(QObject* parent) : QAbstractListModel(parent) {}
@@ -60,7 +71,7 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const {
 }
 
 bool ConversationListModel::canFetchMore(const QModelIndex& parent) const {
-  return !parent.isValid() && !at_end_ && store_ && store_->isOpen();
+  return !parent.isValid() && !at_end_ && !fetching_ && store_ && store_->isOpen();
 }
 
 void ConversationListModel::fetchMore(const QModelIndex& parent) {
@@ -75,6 +86,7 @@ void ConversationListModel::fetchMore(const QModelIndex& parent) {
     if (rowOf(s.id) < 0 && !store_->isPendingDelete(s.id)) fresh.append(s);
   }
   if (fresh.isEmpty()) return;
+  ChangeGuard guard(fetching_);
   beginInsertRows(QModelIndex(), static_cast<int>(rows_.size()), static_cast<int>(rows_.size() + fresh.size() - 1));
   rows_ += fresh;
   endInsertRows();
@@ -82,11 +94,18 @@ void ConversationListModel::fetchMore(const QModelIndex& parent) {
 }
 
 void ConversationListModel::Reload() {
+  ChangeGuard guard(fetching_);
   beginResetModel();
   rows_.clear();
-  at_end_ = !(store_ && store_->isOpen());
+  at_end_ = true;
+  if (store_ && store_->isOpen()) {
+    // The first page at once, inside the reset: the sidebar is the first thing a user sees.
+    for (const ConversationSummary& s : store_->conversationPage(std::nullopt, page_size_)) {
+      if (!store_->isPendingDelete(s.id)) rows_.append(s);
+    }
+    at_end_ = rows_.size() < page_size_;
+  }
   endResetModel();
-  fetchMore(QModelIndex());  // the first page at once: the sidebar is the first thing a user sees
   emit countChanged();
 }
 
@@ -94,6 +113,7 @@ void ConversationListModel::RemoveIds(const QList<qint64>& ids) {
   for (qint64 id : ids) {
     const int row = rowOf(id);
     if (row < 0) continue;
+    ChangeGuard guard(fetching_);
     beginRemoveRows(QModelIndex(), row, row);
     rows_.removeAt(row);
     endRemoveRows();
@@ -106,6 +126,7 @@ void ConversationListModel::InsertSorted(const ConversationSummary& summary) {
   while (row < rows_.size() && Before(rows_[row], summary)) ++row;
   // Beyond the loaded pages: a later fetchMore brings it.
   if (row == rows_.size() && !at_end_) return;
+  ChangeGuard guard(fetching_);
   beginInsertRows(QModelIndex(), row, row);
   rows_.insert(row, summary);
   endInsertRows();
@@ -129,6 +150,7 @@ void ConversationListModel::Refresh(qint64 id) {
       emit dataChanged(index(row), index(row));
       return;
     }
+    ChangeGuard guard(fetching_);
     beginRemoveRows(QModelIndex(), row, row);
     rows_.removeAt(row);
     endRemoveRows();

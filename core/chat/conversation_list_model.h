@@ -57,6 +57,7 @@ class ConversationListModel : public QAbstractListModel {
   QPointer<ConversationStore> store_;
   QList<ConversationSummary> rows_;
   bool at_end_ = true;
+  bool fetching_ = false;  // views may call fetchMore from inside our own insert signals
   int page_size_ = 50;
 };
 
