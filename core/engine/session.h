@@ -34,6 +34,7 @@ struct GenerationOptions {
   SamplingParams sampling;
   int max_tokens = 1024;
   bool keep_prompt_logits = false;  // fill GenerationResult::prompt_logits (last prompt position)
+  bool ignore_stop_tokens = false;  // benchmarks: run max_tokens even past <end_of_turn>/<eos>
 };
 
 struct GenerationStats {
@@ -49,6 +50,7 @@ struct GenerationStats {
 };
 
 struct GenerationResult {
+  std::vector<int> prompt;     // the prompt tokens as run (after the template and any dropped turns)
   std::string text;            // the reply, decoded (no stop token)
   std::vector<int> tokens;     // the sampled ids, the stop token included if one was sampled
   StopReason stop = StopReason::kMaxTokens;

@@ -1,0 +1,230 @@
+// gemma-bench: how fast the engine runs a model on this machine — load time, prefill and decode tokens/s
+// (median and spread over repeats), peak resident memory, the kernel path — next to the machine's measured
+// memory read bandwidth, since decoding one token reads every weight once and cannot beat that ceiling.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/engine/error.h"
+#include "core/engine/memory_bandwidth.h"
+#include "core/engine/session.h"
+#include "core/model/byte_tokenizer.h"
+#include "core/model/importer.h"
+#include "core/model/model_loader.h"
+#include "core/model/synthetic_checkpoint.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: gemma-bench (--model FILE | --synthetic 2b|7b) [options]
+
+  --model FILE        a GemmaChat model file (or a Hugging Face folder / .gguf: quantized in memory first)
+  --synthetic 2b|7b   a full-size model with random int8 weights; written once to
+                      ${XDG_CACHE_HOME:-~/.cache}/gemmachat/bench/ and mapped like a real file
+  -p N[,N...]         prompt lengths for the prefill test (default 512)
+  -n N                tokens to generate for the decode test (default 128)
+  -t N[,N...]         thread counts (default: all cores)
+  -r N                repeats; medians are reported (default 3)
+  --context N         context size (default: prompt + generated tokens)
+  --json              one JSON object per line and test instead of the table
+  --version, --help
+The kernel path can be forced with GEMMA_KERNEL=portable|avx2|avx512-vnni.
+)";
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string model, synthetic;
+  std::vector<int> prompts{512}, threads;
+  int generate = 128, repeats = 3, context = 0;
+  bool json = false;
+};
+
+[[noreturn]] void Fail(const std::string& message) {
+  std::cerr << "gemma-bench: " << message << "\n";
+  std::exit(2);
+}
+
+std::vector<int> ParseList(const std::string& flag, const std::string& text) {
+  std::vector<int> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end || v < 1 || v > 1 << 20) Fail(flag + " takes positive whole numbers, not '" + text + "'");
+    out.push_back(int(v));
+  }
+  return out;
+}
+
+Options ParseArguments(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) Fail(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (arg == "--version") {
+      std::cout << "gemma-bench " << GEMMA_VERSION << "\n";
+      std::exit(0);
+    } else if (arg == "--model" || arg == "-m") {
+      o.model = value();
+    } else if (arg == "--synthetic") {
+      o.synthetic = value();
+      if (o.synthetic != "2b" && o.synthetic != "7b") Fail("--synthetic takes 2b or 7b");
+    } else if (arg == "-p") {
+      o.prompts = ParseList(arg, value());
+    } else if (arg == "-n") {
+      o.generate = ParseList(arg, value()).front();
+    } else if (arg == "-t") {
+      o.threads = ParseList(arg, value());
+    } else if (arg == "-r") {
+      o.repeats = ParseList(arg, value()).front();
+    } else if (arg == "--context") {
+      o.context = ParseList(arg, value()).front();
+    } else if (arg == "--json") {
+      o.json = true;
+    } else {
+      Fail("unknown option '" + arg + "' (see --help)");
+    }
+  }
+  if (o.model.empty() == o.synthetic.empty()) Fail("give either --model FILE or --synthetic 2b|7b (see --help)");
+  if (o.threads.empty()) o.threads = {int(std::max(1u, std::thread::hardware_concurrency()))};
+  return o;
+}
+
+// The synthetic model file, written once (atomically, by the importer) and reused by later runs.
+std::filesystem::path SyntheticModelFile(const std::string& size) {
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::filesystem::path dir = std::filesystem::path(cache && *cache ? cache : std::string(home ? home : "/tmp") + "/.cache") /
+                                    "gemmachat" / "bench";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / ("synthetic-" + size + ".gemma");
+  if (std::filesystem::exists(path)) return path;
+  std::cerr << "Writing a synthetic " << size << " model to " << path << " (once) ...\n";
+  const gemma::ModelConfig config = size == "2b" ? gemma::Gemma2B() : gemma::Gemma7B();
+  auto checkpoint = gemma::MakeSyntheticCheckpoint(config, /*seed=*/1, gemma::ByteTokenizerModel());
+  gemma::ImportOptions options;
+  options.name = "synthetic-" + size;
+  int last_percent = -1;
+  options.progress = [&](const gemma::ImportProgress& p) {
+    const int percent = int(100.0 * p.bytes_done / std::max<uint64_t>(1, p.bytes_total));
+    if (percent != last_percent) std::fprintf(stderr, "\r  %3d%%", last_percent = percent);
+    return true;
+  };
+  gemma::ImportCheckpoint(*checkpoint, path, options);
+  std::fprintf(stderr, "\n");
+  return path;
+}
+
+double PeakRssMb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+// Bytes one decoded token reads: every matrix (int8 values and scales, or f32) and every norm, the
+// embedding once as the output head (the input row it reads is negligible).
+double WeightBytesPerToken(const gemma::Model& model) {
+  auto bytes = [](const gemma::MatrixView& m) {
+    return m.type == gemma::WeightType::kInt8 ? double(m.rows) * m.cols + 4.0 * m.rows * m.blocks_per_row()
+                                              : 4.0 * m.rows * m.cols;
+  };
+  const auto& w = model.weights();
+  double total = bytes(w.embedding);
+  for (const auto& layer : w.layers)
+    total += bytes(layer.q) + bytes(layer.k) + bytes(layer.v) + bytes(layer.o) + bytes(layer.gate) +
+             bytes(layer.up) + bytes(layer.down) + 8.0 * model.config().hidden;
+  return total;
+}
+
+struct Summary {
+  double median = 0, min = 0, max = 0;
+};
+
+Summary Summarize(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return {n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v.front(), v.back()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = ParseArguments(argc, argv);
+  try {
+    const std::filesystem::path path = o.synthetic.empty() ? std::filesystem::path(o.model) : SyntheticModelFile(o.synthetic);
+    const auto load_start = Clock::now();
+    std::shared_ptr<const gemma::Model> model = gemma::LoadModel(path);
+    const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
+    const std::string name = model->info().name.empty() ? path.filename().string() : model->info().name;
+    const double bytes_per_token = WeightBytesPerToken(*model);
+    const int vocab = model->sampleable_vocab();
+    if (!o.json) {
+      std::printf("model %s (%s, %.2f GB read per token), load %.3f s\n", name.c_str(),
+                  gemma::DescribeVariant(model->config()).c_str(), bytes_per_token / 1e9, load_s);
+      std::printf("%-8s %-12s %7s %7s %14s %18s %10s %14s %9s\n", "threads", "kernel", "prompt", "gen",
+                  "prefill tok/s", "decode tok/s", "read GB/s", "of ceiling", "peak MB");
+    }
+    for (int threads : o.threads) {
+      auto runtime = std::make_shared<gemma::Runtime>(gemma::RuntimeOptions{.threads = threads});
+      const double bandwidth = gemma::MeasureReadBandwidth(runtime->pool()) ;
+      for (int prompt_tokens : o.prompts) {
+        std::vector<double> prefill, decode;
+        for (int r = 0; r < o.repeats; ++r) {
+          std::mt19937 rng(r + 1);
+          std::uniform_int_distribution<int> id(4, vocab - 1);
+          std::vector<int> prompt{model->tokenizer().bos_id()};
+          while (int(prompt.size()) < prompt_tokens) prompt.push_back(id(rng));
+          const int context = o.context ? o.context : prompt_tokens + o.generate + 1;
+          gemma::Session session(model, runtime, context);
+          gemma::GenerationOptions options;
+          options.max_tokens = o.generate;
+          options.ignore_stop_tokens = true;
+          const gemma::GenerationResult result = session.Generate(prompt, options);
+          prefill.push_back(result.stats.prefill_tokens_per_second());
+          decode.push_back(result.stats.decode_tokens_per_second());
+        }
+        const Summary p = Summarize(prefill), d = Summarize(decode);
+        const double ceiling = bandwidth / bytes_per_token;  // tokens/s if decoding only streamed weights
+        const char* kernel = gemma::KernelPathName(runtime->kernels().path);
+        if (o.json) {
+          std::printf("{\"model\":\"%s\",\"threads\":%d,\"prompt_tokens\":%d,\"gen_tokens\":%d,\"load_s\":%.4f,"
+                      "\"prefill_tok_s\":%.3f,\"prefill_tok_s_min\":%.3f,\"prefill_tok_s_max\":%.3f,"
+                      "\"decode_tok_s\":%.3f,\"decode_tok_s_min\":%.3f,\"decode_tok_s_max\":%.3f,"
+                      "\"peak_rss_mb\":%.1f,\"kernel\":\"%s\",\"read_bandwidth_gb_s\":%.2f,"
+                      "\"decode_ceiling_tok_s\":%.3f,\"decode_fraction_of_ceiling\":%.3f,\"repeats\":%d}\n",
+                      name.c_str(), threads, prompt_tokens, o.generate, load_s, p.median, p.min, p.max, d.median,
+                      d.min, d.max, PeakRssMb(), kernel, bandwidth / 1e9, ceiling, d.median / ceiling, o.repeats);
+        } else {
+          char prefill_text[32], decode_text[32];
+          std::snprintf(prefill_text, sizeof prefill_text, "%.1f (%.1f-%.1f)", p.median, p.min, p.max);
+          std::snprintf(decode_text, sizeof decode_text, "%.2f (%.2f-%.2f)", d.median, d.min, d.max);
+          std::printf("%-8d %-12s %7d %7d %14s %18s %10.1f %13.0f%% %9.0f\n", threads, kernel, prompt_tokens,
+                      o.generate, prefill_text, decode_text, bandwidth / 1e9, 100 * d.median / ceiling,
+                      PeakRssMb());
+        }
+        std::fflush(stdout);
+      }
+    }
+    return 0;
+  } catch (const gemma::Error& e) {
+    std::cerr << "gemma-bench: " << e.what() << "\n";
+    return 1;
+  }
+}

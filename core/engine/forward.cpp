@@ -1,0 +1,200 @@
+#include "forward.h"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+
+#include "error.h"
+
+namespace gemma {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using StridedMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+
+// y = x * rsqrt(mean(x^2) + eps) * multiplier, the multiplier being (1 + w) of the checkpoint; fp32.
+void RmsNorm(const float* x, const float* multiplier, int rows, int dim, float eps, float* y) {
+  const Eigen::Map<const Eigen::ArrayXf> m(multiplier, dim);
+  for (int r = 0; r < rows; ++r) {
+    const Eigen::Map<const Eigen::ArrayXf> in(x + size_t(r) * dim, dim);
+    const float inv_rms = 1.0f / std::sqrt(in.square().mean() + eps);
+    Eigen::Map<Eigen::ArrayXf>(y + size_t(r) * dim, dim) = in * inv_rms * m;
+  }
+}
+
+void AddInPlace(float* acc, const float* x, size_t n) {
+  Eigen::Map<Eigen::ArrayXf>(acc, n) += Eigen::Map<const Eigen::ArrayXf>(x, n);
+}
+
+// gelu_tanh(gate) * up, in place in gate. The tanh approximation always, whatever config.json says.
+void GeGlu(float* gate, const float* up, size_t n) {
+  Eigen::Map<Eigen::ArrayXf> g(gate, n);
+  const Eigen::Map<const Eigen::ArrayXf> u(up, n);
+  const float k = std::sqrt(2.0f / float(M_PI));
+  g = 0.5f * g * (1.0f + (k * (g + 0.044715f * g.cube())).tanh()) * u;
+}
+
+// Half-split RoPE ("rotate_half"): pairs (x[i], x[i + d/2]) rotated by the angle of position and i.
+void ApplyRope(float* x, int heads, int head_dim, const float* cos, const float* sin) {
+  const int half = head_dim / 2;
+  for (int h = 0; h < heads; ++h) {
+    float* v = x + size_t(h) * head_dim;
+    for (int i = 0; i < half; ++i) {
+      const float a = v[i], b = v[i + half];
+      v[i] = a * cos[i] - b * sin[i];
+      v[i + half] = b * cos[i] + a * sin[i];
+    }
+  }
+}
+
+}  // namespace
+
+ForwardPass::ForwardPass(const Model& model, Runtime& runtime, int context)
+    : model_(model), config_(model.config()), runtime_(runtime), context_(context) {
+  const size_t b = kMaxBatch;
+  residual_.resize(b * config_.hidden);
+  normed_.resize(b * config_.hidden);
+  proj_.resize(b * config_.hidden);
+  q_.resize(b * config_.q_dim());
+  attn_.resize(b * config_.q_dim());
+  gate_.resize(b * config_.ffn);
+  up_.resize(b * config_.ffn);
+  rope_cos_.resize(b * config_.head_dim / 2);
+  rope_sin_.resize(b * config_.head_dim / 2);
+  scores_.resize(runtime.threads());
+  inv_freq_.resize(config_.head_dim / 2);
+  for (int i = 0; i < config_.head_dim / 2; ++i)
+    inv_freq_[i] = float(std::pow(double(config_.rope_theta), -2.0 * i / config_.head_dim));
+}
+
+void ForwardPass::Run(KvCache& cache, std::span<const int> tokens, int start, std::span<float> logits,
+                      bool all_positions) {
+  const int n = int(tokens.size());
+  const size_t vocab = config_.vocab_size;
+  if (n == 0) throw Error("nothing to run: no tokens");
+  if (start < 0 || start + n > cache.context())
+    throw Error("the conversation does not fit in the context of " + std::to_string(cache.context()) + " tokens");
+  if (logits.size() < (all_positions ? n * vocab : vocab)) throw Error("logits buffer too small");
+  for (int done = 0; done < n; done += kMaxBatch) {
+    const int count = std::min(kMaxBatch, n - done);
+    const bool last_chunk = done + count == n;
+    float* out = all_positions ? logits.data() + done * vocab : (last_chunk ? logits.data() : nullptr);
+    RunBatch(cache, tokens.subspan(done, count), start + done, out, all_positions);
+  }
+}
+
+void ForwardPass::RunBatch(KvCache& cache, std::span<const int> tokens, int start, float* logits,
+                           bool all_positions) {
+  const int n = int(tokens.size());
+  const int H = config_.hidden;
+  const Kernels& kernels = runtime_.kernels();
+  ThreadPool& pool = runtime_.pool();
+  const int kv_stride = cache.row_stride();
+
+  Embed(tokens);
+  ComputeRopeTable(n, start);
+  for (int layer = 0; layer < config_.layers; ++layer) {
+    const LayerWeights& w = model_.weights().layers[layer];
+    // Attention block: keys and values are projected straight into the cache.
+    RmsNorm(residual_.data(), w.attn_norm, n, H, config_.rms_eps, normed_.data());
+    MatMul(kernels, pool, w.q, normed_.data(), n, q_.data(), matmul_scratch_);
+    float* keys = cache.keys(layer, start);
+    float* values = cache.values(layer, start);
+    MatMul(kernels, pool, w.k, normed_.data(), n, keys, matmul_scratch_, kv_stride);
+    MatMul(kernels, pool, w.v, normed_.data(), n, values, matmul_scratch_, kv_stride);
+    const int half = config_.head_dim / 2;
+    for (int t = 0; t < n; ++t) {
+      ApplyRope(q_.data() + size_t(t) * config_.q_dim(), config_.heads, config_.head_dim,
+                rope_cos_.data() + t * half, rope_sin_.data() + t * half);
+      ApplyRope(keys + size_t(t) * kv_stride, config_.kv_heads, config_.head_dim, rope_cos_.data() + t * half,
+                rope_sin_.data() + t * half);
+    }
+    Attention(layer, cache, n, start);
+    MatMul(kernels, pool, w.o, attn_.data(), n, proj_.data(), matmul_scratch_);
+    AddInPlace(residual_.data(), proj_.data(), size_t(n) * H);
+
+    // MLP block, after post_attention_layernorm.
+    RmsNorm(residual_.data(), w.ffn_norm, n, H, config_.rms_eps, normed_.data());
+    Mlp(w, n);
+    AddInPlace(residual_.data(), proj_.data(), size_t(n) * H);
+  }
+
+  if (!logits) return;
+  // Output head: tied to the unscaled embedding; only the rows asked for.
+  const int first = all_positions ? 0 : n - 1;
+  const int rows = n - first;
+  RmsNorm(residual_.data() + size_t(first) * H, model_.weights().final_norm, rows, H, config_.rms_eps,
+          normed_.data());
+  MatMul(kernels, pool, model_.weights().embedding, normed_.data(), rows, logits, matmul_scratch_);
+}
+
+void ForwardPass::Embed(std::span<const int> tokens) {
+  const int H = config_.hidden;
+  const float scale = std::sqrt(float(H));  // the input only; fp32-exact as in the float reference
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    const int id = tokens[t];
+    if (id < 0 || id >= config_.vocab_size)
+      throw Error("token id " + std::to_string(id) + " is outside the vocabulary of " +
+                  std::to_string(config_.vocab_size));
+    float* row = residual_.data() + t * H;
+    DequantizeRow(model_.weights().embedding, id, row);
+    Eigen::Map<Eigen::ArrayXf>(row, H) *= scale;
+  }
+}
+
+void ForwardPass::ComputeRopeTable(int n, int start) {
+  const int half = config_.head_dim / 2;
+  for (int t = 0; t < n; ++t) {
+    for (int i = 0; i < half; ++i) {
+      const double angle = double(start + t) * inv_freq_[i];  // double: positions reach 8192
+      rope_cos_[t * half + i] = float(std::cos(angle));
+      rope_sin_[t * half + i] = float(std::sin(angle));
+    }
+  }
+}
+
+// Causal attention of the n new queries over every cached position, one head per task. Head i reads kv head
+// i / (heads / kv_heads): the 2B's eight query heads share one.
+void ForwardPass::Attention(int layer, KvCache& cache, int n, int start) {
+  const int hd = config_.head_dim, q_dim = config_.q_dim(), kv_dim = cache.row_stride();
+  const int group = config_.heads / config_.kv_heads;
+  const int positions = start + n;
+  const float scale = 1.0f / std::sqrt(float(hd));
+  runtime_.pool().ParallelFor(config_.heads, 1, [&](int64_t begin, int64_t end, int worker) {
+    std::vector<float>& buffer = scores_[worker];
+    if (buffer.size() < size_t(n) * positions) buffer.resize(size_t(kMaxBatch) * context_);
+    for (int64_t head = begin; head < end; ++head) {
+      const int kv_head = int(head) / group;
+      const ConstStridedMap q(q_.data() + head * hd, n, hd, Eigen::OuterStride<>(q_dim));
+      const ConstStridedMap k(cache.keys(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
+      const ConstStridedMap v(cache.values(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
+      Eigen::Map<RowMatrix> scores(buffer.data(), n, positions);
+      scores.noalias() = (q * k.transpose()) * scale;
+      for (int t = 0; t < n; ++t) {
+        const int visible = start + t + 1;  // causal: positions after the query's are masked out
+        auto row = scores.row(t);
+        const float max_score = row.head(visible).maxCoeff();
+        row.head(visible) = (row.head(visible).array() - max_score).exp();
+        row.head(visible) /= row.head(visible).sum();
+        row.tail(positions - visible).setZero();
+      }
+      StridedMap out(attn_.data() + head * hd, n, hd, Eigen::OuterStride<>(q_dim));
+      out.noalias() = scores * v;
+    }
+  });
+}
+
+void ForwardPass::Mlp(const LayerWeights& w, int n) {
+  const Kernels& kernels = runtime_.kernels();
+  ThreadPool& pool = runtime_.pool();
+  MatMul(kernels, pool, w.gate, normed_.data(), n, gate_.data(), matmul_scratch_);
+  MatMul(kernels, pool, w.up, normed_.data(), n, up_.data(), matmul_scratch_);
+  const size_t count = size_t(n) * config_.ffn;
+  pool.ParallelFor(int64_t(count), 64, [&](int64_t begin, int64_t end, int) {
+    GeGlu(gate_.data() + begin, up_.data() + begin, size_t(end - begin));
+  });
+  MatMul(kernels, pool, w.down, gate_.data(), n, proj_.data(), matmul_scratch_);
+}
+
+}  // namespace gemma

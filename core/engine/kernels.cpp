@@ -1,0 +1,188 @@
+// Kernel dispatch (which paths this CPU can run, GEMMA_KERNEL), the portable reference kernels every SIMD
+// path is tested against, and DequantizeRow.
+//
+// The numbers every path must reproduce:
+//  - quantize_rows is bit-identical on every path: per block of 64, amax = max|x|, scale = amax / 127,
+//    inv = 127 / amax, q = round-half-even(x * inv) clamped to [-127, 127] (NaN -> -127, so even garbage in
+//    gives the same bytes everywhere); an all-zero block gives scale 0 and q 0. Only IEEE single
+//    multiplies and divides are involved, in the same order, so SIMD and scalar agree bit for bit.
+//  - matmul_int8 computes each block's int32 dot exactly, then y = sum_b (xs * ws) * float(idot). Paths
+//    differ only in the order (and fusing) of that float sum.
+#include "core/engine/kernels.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "core/engine/error.h"
+#include "core/engine/kernels_impl.h"
+
+namespace gemma {
+namespace kernels_detail {
+
+void* KernelScratch(ScratchSlot slot, size_t bytes) {
+  struct Buffer {
+    std::unique_ptr<uint8_t[]> storage;
+    size_t capacity = 0;
+    uint8_t* aligned = nullptr;
+  };
+  thread_local Buffer buffers[static_cast<int>(ScratchSlot::kCount)];
+  Buffer& b = buffers[static_cast<int>(slot)];
+  if (bytes > b.capacity) {
+    const size_t capacity = bytes + bytes / 4 + 64;  // grow with headroom so slowly growing n settles
+    b.storage = std::make_unique<uint8_t[]>(capacity + 63);
+    const auto address = reinterpret_cast<uintptr_t>(b.storage.get());
+    b.aligned = b.storage.get() + ((64 - address % 64) % 64);
+    b.capacity = capacity;
+  }
+  return b.aligned;
+}
+
+void QuantizeRowsPortable(const float* x, int n, int cols, int8_t* q, float* scales) {
+  const int blocks = cols / kQuantBlock;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int b = 0; b < blocks; ++b) {
+      const float* xb = x + i * cols + int64_t(b) * kQuantBlock;
+      int8_t* qb = q + i * cols + int64_t(b) * kQuantBlock;
+      float amax = 0.0f;
+      for (int j = 0; j < kQuantBlock; ++j) {
+        const float a = std::fabs(xb[j]);
+        amax = a > amax ? a : amax;
+      }
+      if (amax == 0.0f) {
+        scales[i * blocks + b] = 0.0f;
+        std::memset(qb, 0, kQuantBlock);
+        continue;
+      }
+      scales[i * blocks + b] = amax / 127.0f;
+      const float inv = 127.0f / amax;
+      for (int j = 0; j < kQuantBlock; ++j) {
+        const float r = std::nearbyint(xb[j] * inv);
+        // Written so NaN lands on -127, as the SIMD paths' saturating conversion does.
+        qb[j] = static_cast<int8_t>(r > 127.0f ? 127 : (r >= -127.0f ? static_cast<int>(r) : -127));
+      }
+    }
+  }
+}
+
+void MatMulInt8Portable(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin,
+                        int row_end, float* y, int ldy) {
+  const int cols = w.cols;
+  const int blocks = cols / kQuantBlock;
+  for (int r = row_begin; r < row_end; ++r) {
+    const int8_t* wr = w.q + int64_t(r) * cols;
+    const float* wsr = w.scales + int64_t(r) * blocks;
+    for (int64_t i = 0; i < n; ++i) {
+      const int8_t* xr = xq + i * cols;
+      const float* xsr = xs + i * blocks;
+      float acc = 0.0f;
+      for (int b = 0; b < blocks; ++b) {
+        int32_t idot = 0;
+        for (int j = b * kQuantBlock; j < (b + 1) * kQuantBlock; ++j) idot += int32_t(wr[j]) * int32_t(xr[j]);
+        acc += (xsr[b] * wsr[b]) * float(idot);
+      }
+      y[i * ldy + r] = acc;
+    }
+  }
+}
+
+}  // namespace kernels_detail
+
+namespace {
+
+using namespace kernels_detail;
+
+bool CpuRuns(KernelPath path) {
+  __builtin_cpu_init();
+  switch (path) {
+    case KernelPath::kPortable:
+      return true;
+    case KernelPath::kAvx2:
+      // kernels_avx2.cpp is built with -mavx2 -mfma -mf16c, so the compiler may use any of them.
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    case KernelPath::kAvx512Vnni:
+      // kernels_avx512.cpp also has -mavx512dq and the AVX2 set. __builtin_cpu_supports checks that the OS
+      // saves the zmm state too (XGETBV), not just the CPUID bits.
+      return CpuRuns(KernelPath::kAvx2) && __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+             __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni");
+  }
+  return false;
+}
+
+constexpr KernelPath kAllPaths[] = {KernelPath::kPortable, KernelPath::kAvx2, KernelPath::kAvx512Vnni};
+
+}  // namespace
+
+const char* KernelPathName(KernelPath path) {
+  switch (path) {
+    case KernelPath::kPortable:
+      return "portable";
+    case KernelPath::kAvx2:
+      return "avx2";
+    case KernelPath::kAvx512Vnni:
+      return "avx512-vnni";
+  }
+  return "unknown";
+}
+
+std::vector<KernelPath> SupportedKernelPaths() {
+  std::vector<KernelPath> paths;
+  for (KernelPath p : kAllPaths)
+    if (CpuRuns(p)) paths.push_back(p);
+  return paths;
+}
+
+KernelPath BestKernelPath() {
+  const std::vector<KernelPath> supported = SupportedKernelPaths();
+  const char* forced = std::getenv("GEMMA_KERNEL");
+  if (forced == nullptr || *forced == '\0') return supported.back();
+  for (KernelPath p : kAllPaths) {
+    if (std::strcmp(forced, KernelPathName(p)) != 0) continue;
+    if (!CpuRuns(p))
+      throw Error(std::string("GEMMA_KERNEL=") + forced + " asks for kernels this CPU cannot run: unset it, or "
+                  "pick one of the paths it supports (the fastest, " + KernelPathName(supported.back()) +
+                  ", is the default)");
+    return p;
+  }
+  throw Error(std::string("GEMMA_KERNEL=") + forced +
+              " is not a kernel path: use portable, avx2 or avx512-vnni, or unset it for the fastest");
+}
+
+const Kernels& KernelsFor(KernelPath path) {
+  static const Kernels kPortable{KernelPath::kPortable, &QuantizeRowsPortable, &MatMulInt8Portable};
+  static const Kernels kAvx2{KernelPath::kAvx2, &QuantizeRowsAvx2, &MatMulInt8Avx2};
+  static const Kernels kAvx512{KernelPath::kAvx512Vnni, &QuantizeRowsAvx512, &MatMulInt8Avx512};
+  if (!CpuRuns(path))
+    throw Error(std::string("this CPU cannot run the ") + KernelPathName(path) + " kernels");
+  switch (path) {
+    case KernelPath::kPortable:
+      return kPortable;
+    case KernelPath::kAvx2:
+      return kAvx2;
+    case KernelPath::kAvx512Vnni:
+      return kAvx512;
+  }
+  throw Error("unknown kernel path");
+}
+
+void DequantizeRow(const MatrixView& w, int row, float* out) {
+  if (row < 0 || row >= w.rows)
+    throw Error("row " + std::to_string(row) + " is outside a matrix of " + std::to_string(w.rows) + " rows");
+  const int64_t cols = w.cols;
+  if (w.type == WeightType::kF32) {
+    if (w.f32 == nullptr) throw Error("DequantizeRow: the f32 matrix has no data");
+    std::memcpy(out, w.f32 + row * cols, sizeof(float) * cols);
+    return;
+  }
+  if (w.q == nullptr || w.scales == nullptr) throw Error("DequantizeRow: the int8 matrix has no data");
+  if (cols % kQuantBlock != 0)
+    throw Error("an int8 matrix needs a column count that is a multiple of " + std::to_string(kQuantBlock));
+  const int8_t* q = w.q + row * cols;
+  const float* s = w.scales + row * (cols / kQuantBlock);
+  for (int64_t c = 0; c < cols; ++c) out[c] = s[c / kQuantBlock] * float(q[c]);
+}
+
+}  // namespace gemma

@@ -1,0 +1,264 @@
+// AVX2 kernels (avx2, fma, f16c), used only after kernels.cpp checked the CPU. Same math and the same two
+// kernel shapes as kernels_avx512.cpp, with 8 lanes and without VNNI.
+//
+// AVX2 multiplies bytes with vpmaddubsw (unsigned x signed -> int16 pairs, saturating), so here we use the
+// sign trick: |w| (unsigned) times x with w's sign applied (vpsignb). Every pair sum is at most
+// 2 * 128 * 127 = 32512 < 32767, so nothing saturates and the dot is exact, also for a weight of -128
+// (|-128| is 128 as an unsigned byte). It needs x in [-127, 127], which quantize_rows guarantees.
+// (The +128 bias of the AVX-512 path would saturate here: 255 * 127 * 2 > 32767.)
+//
+// GCC 12 warns about the deliberately undefined vectors inside its own intrinsic headers; not our code.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "core/engine/kernels_impl.h"
+
+namespace gemma::kernels_detail {
+namespace {
+
+constexpr int kBlock = kQuantBlock;  // 64 bytes: two ymm of int8
+static_assert(kBlock == 64, "the AVX2 kernels assume two ymm per quantization block");
+
+constexpr int kLanesMinRows = 16;  // activation rows from which the lanes kernel wins (tests/bench)
+constexpr int kTileRows = 4;      // weight rows per lanes-kernel tile (16 ymm registers)
+constexpr int kLanes = 8;         // activation rows per ymm in the lanes kernel
+constexpr int kPrefetchBytes = 1024;
+
+inline int32_t Load32(const void* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Exact int32 dot of 32 signed bytes as 8 partial sums: |w| * (x with w's sign).
+inline __m256i Dot32(__m256i w, __m256i x) {
+  const __m256i products = _mm256_maddubs_epi16(_mm256_abs_epi8(w), _mm256_sign_epi8(x, w));
+  return _mm256_madd_epi16(products, _mm256_set1_epi16(1));
+}
+
+// a[k] holds 8 int32 partial sums of block k; returns a vector whose lane k is the total of a[k].
+inline __m256i Reduce8(const __m256i a[8]) {
+  const __m256i g0 = _mm256_hadd_epi32(_mm256_hadd_epi32(a[0], a[1]), _mm256_hadd_epi32(a[2], a[3]));
+  const __m256i g1 = _mm256_hadd_epi32(_mm256_hadd_epi32(a[4], a[5]), _mm256_hadd_epi32(a[6], a[7]));
+  // g0: [a0..a3 summed over the low 128 bits | the same over the high 128 bits]; likewise g1 for a4..a7.
+  return _mm256_add_epi32(_mm256_permute2x128_si256(g0, g1, 0x20), _mm256_permute2x128_si256(g0, g1, 0x31));
+}
+
+inline __m256i FirstLanesMask(int count) {
+  const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), index);
+}
+
+// ---- rows kernel ---------------------------------------------------------------------------------------
+
+void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
+                float* y, int ldy) {
+  const int cols = w.cols;
+  const int blocks = cols / kBlock;
+  for (int r = row_begin; r < row_end; ++r) {
+    const int8_t* wr = w.q + int64_t(r) * cols;
+    const float* wsr = w.scales + int64_t(r) * blocks;
+    for (int i = 0; i < n; ++i) {
+      const int8_t* xr = xq + int64_t(i) * cols;
+      __m256 facc = _mm256_setzero_ps();
+      for (int b0 = 0; b0 < blocks; b0 += 8) {
+        const int count = blocks - b0 < 8 ? blocks - b0 : 8;
+        __m256i acc[8];
+#pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) {
+          if (k < count) {
+            const int8_t* wb = wr + int64_t(b0 + k) * kBlock;
+            const int8_t* xb = xr + int64_t(b0 + k) * kBlock;
+            if (i == 0) _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchBytes), _MM_HINT_T0);
+            const __m256i lo = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb)),
+                                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb)));
+            const __m256i hi = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb + 32)),
+                                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 32)));
+            acc[k] = _mm256_add_epi32(lo, hi);
+          } else {
+            acc[k] = _mm256_setzero_si256();
+          }
+        }
+        const __m256i m = FirstLanesMask(count);
+        const __m256 d = _mm256_mul_ps(_mm256_maskload_ps(xs + int64_t(i) * blocks + b0, m),
+                                       _mm256_maskload_ps(wsr + b0, m));
+        facc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Reduce8(acc)), d, facc);
+      }
+      const __m128 h = _mm_add_ps(_mm256_castps256_ps128(facc), _mm256_extractf128_ps(facc, 1));
+      const __m128 q = _mm_add_ps(h, _mm_movehl_ps(h, h));
+      y[int64_t(i) * ldy + r] = _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
+    }
+  }
+}
+
+// ---- lanes kernel --------------------------------------------------------------------------------------
+
+// Packed activations: group g holds rows [8g, 8g + 8); for block b and step k (bytes 4k..4k+3 of the block)
+// one 32-byte vector whose lane l is those 4 bytes of row 8g + l. Rows past n are zeros with scale 0.
+struct PackedX {
+  const int8_t* q;   // [groups][blocks][16 steps][8 lanes][4]
+  const float* s;    // [groups][blocks][8 lanes]
+  int groups;
+};
+
+PackedX PackActivations(const int8_t* xq, const float* xs, int n, int cols) {
+  const int blocks = cols / kBlock;
+  const int groups = (n + kLanes - 1) / kLanes;
+  const int64_t group_bytes = int64_t(blocks) * kBlock * kLanes;
+  auto* q = static_cast<int32_t*>(KernelScratch(ScratchSlot::kPackedX, group_bytes * groups));
+  auto* s = static_cast<float*>(KernelScratch(ScratchSlot::kPackedScales, sizeof(float) * blocks * kLanes * groups));
+  for (int g = 0; g < groups; ++g) {
+    for (int l = 0; l < kLanes; ++l) {
+      const int row = g * kLanes + l;
+      int32_t* dst = q + (g * group_bytes) / 4 + l;
+      float* sdst = s + int64_t(g) * blocks * kLanes + l;
+      const int8_t* src = xq + int64_t(row) * cols;
+      for (int64_t k = 0; k < int64_t(blocks) * 16; ++k) dst[k * kLanes] = row < n ? Load32(src + 4 * k) : 0;
+      for (int b = 0; b < blocks; ++b) sdst[b * kLanes] = row < n ? xs[int64_t(row) * blocks + b] : 0.0f;
+    }
+  }
+  return {reinterpret_cast<const int8_t*>(q), s, groups};
+}
+
+// kTileRows weight rows, interleaved per block ([block][row][64 bytes]) so one pointer walks them all;
+// rows past the matrix are zero. scales is [block][row].
+struct PackedTile {
+  int8_t* q;
+  float* scales;
+};
+
+PackedTile PackTile(const MatrixView& w, int r0, int rows) {
+  const int cols = w.cols;
+  const int blocks = cols / kBlock;
+  auto* base = static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, int64_t(blocks) * kTileRows * (kBlock + 4)));
+  PackedTile t{reinterpret_cast<int8_t*>(base), reinterpret_cast<float*>(base + int64_t(blocks) * kTileRows * kBlock)};
+  for (int rr = 0; rr < kTileRows; ++rr) {
+    const int8_t* src = w.q + int64_t(r0 + rr) * cols;
+    for (int b = 0; b < blocks; ++b) {
+      int8_t* dst = t.q + (int64_t(b) * kTileRows + rr) * kBlock;
+      for (int h = 0; h < 2; ++h)
+        _mm256_store_si256(reinterpret_cast<__m256i*>(dst + 32 * h),
+                           rr < rows ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + int64_t(b) * kBlock + 32 * h))
+                                     : _mm256_setzero_si256());
+      t.scales[b * kTileRows + rr] = rr < rows ? w.scales[int64_t(r0 + rr) * blocks + b] : 0.0f;
+    }
+  }
+  return t;
+}
+
+// acc[rr] lane l is y[l][rr]: one (masked) 4-float store per activation row.
+inline void StoreTransposed(const __m256 acc[4], float* y, int64_t ldy, int lanes, int rows) {
+  const __m256 t0 = _mm256_unpacklo_ps(acc[0], acc[1]), t1 = _mm256_unpackhi_ps(acc[0], acc[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(acc[2], acc[3]), t3 = _mm256_unpackhi_ps(acc[2], acc[3]);
+  // Per 128-bit half H, u[m] holds rows 0-3 of lane l = 4H + m.
+  const __m256 u[4] = {_mm256_shuffle_ps(t0, t2, 0x44), _mm256_shuffle_ps(t0, t2, 0xEE),
+                       _mm256_shuffle_ps(t1, t3, 0x44), _mm256_shuffle_ps(t1, t3, 0xEE)};
+  const __m128i row_mask = _mm_cmpgt_epi32(_mm_set1_epi32(rows), _mm_setr_epi32(0, 1, 2, 3));
+  for (int m = 0; m < 4; ++m) {
+    if (m < lanes) _mm_maskstore_ps(y + m * ldy, row_mask, _mm256_castps256_ps128(u[m]));
+    if (4 + m < lanes) _mm_maskstore_ps(y + (4 + m) * ldy, row_mask, _mm256_extractf128_ps(u[m], 1));
+  }
+}
+
+void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0, int rows, float* y, int ldy) {
+  constexpr int R = kTileRows;
+  const __m256i ones = _mm256_set1_epi16(1);
+  for (int g = 0; g < x.groups; ++g) {
+    const int8_t* xb = x.q + int64_t(g) * blocks * kBlock * kLanes;
+    const float* sg = x.s + int64_t(g) * blocks * kLanes;
+    __m256 facc[R];
+#pragma GCC unroll 8
+    for (int rr = 0; rr < R; ++rr) facc[rr] = _mm256_setzero_ps();
+    const int8_t* wb = t.q;
+    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes, wb += R * kBlock) {
+      __m256i acc[R];
+#pragma GCC unroll 8
+      for (int rr = 0; rr < R; ++rr) acc[rr] = _mm256_setzero_si256();
+#pragma GCC unroll 16
+      for (int k = 0; k < 16; ++k) {
+        const __m256i xv = _mm256_load_si256(reinterpret_cast<const __m256i*>(xb + k * 32));
+#pragma GCC unroll 8
+        for (int rr = 0; rr < R; ++rr) {
+          const __m256i wv = _mm256_set1_epi32(Load32(wb + rr * kBlock + 4 * k));
+          const __m256i products = _mm256_maddubs_epi16(_mm256_abs_epi8(wv), _mm256_sign_epi8(xv, wv));
+          acc[rr] = _mm256_add_epi32(acc[rr], _mm256_madd_epi16(products, ones));
+        }
+      }
+      const __m256 xscale = _mm256_load_ps(sg + b * kLanes);
+#pragma GCC unroll 8
+      for (int rr = 0; rr < R; ++rr) {
+        const __m256 d = _mm256_mul_ps(xscale, _mm256_set1_ps(t.scales[b * R + rr]));
+        facc[rr] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[rr]), d, facc[rr]);
+      }
+    }
+    const int valid = n - g * kLanes < kLanes ? n - g * kLanes : kLanes;
+    StoreTransposed(facc, y + int64_t(g) * kLanes * ldy + r0, ldy, valid, rows);
+  }
+}
+
+void LanesKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
+                 float* y, int ldy) {
+  const int blocks = w.cols / kBlock;
+  const PackedX x = PackActivations(xq, xs, n, w.cols);
+  for (int r0 = row_begin; r0 < row_end; r0 += kTileRows) {
+    const int rows = row_end - r0 < kTileRows ? row_end - r0 : kTileRows;
+    LanesTile(PackTile(w, r0, rows), blocks, x, n, r0, rows, y, ldy);
+  }
+}
+
+}  // namespace
+
+void QuantizeRowsAvx2(const float* x, int n, int cols, int8_t* q, float* scales) {
+  const int blocks = cols / kBlock;
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  const __m256i lo = _mm256_set1_epi32(-127), hi = _mm256_set1_epi32(127);
+  for (int64_t i = 0; i < n; ++i) {
+    for (int b = 0; b < blocks; ++b) {
+      const float* xb = x + i * cols + int64_t(b) * kBlock;
+      int8_t* qb = q + i * cols + int64_t(b) * kBlock;
+      __m256 v[8];
+      // max(a, m) returns m when a is NaN, so NaNs are skipped as in the portable kernel.
+      __m256 m = _mm256_setzero_ps();
+      for (int j = 0; j < 8; ++j) {
+        v[j] = _mm256_loadu_ps(xb + 8 * j);
+        m = _mm256_max_ps(_mm256_andnot_ps(sign, v[j]), m);
+      }
+      __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+      m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+      const float amax = _mm_cvtss_f32(_mm_max_ss(m4, _mm_movehdup_ps(m4)));
+      if (amax == 0.0f) {
+        scales[i * blocks + b] = 0.0f;
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qb), _mm256_setzero_si256());
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qb + 32), _mm256_setzero_si256());
+        continue;
+      }
+      scales[i * blocks + b] = amax / 127.0f;
+      const __m256 inv = _mm256_set1_ps(127.0f / amax);
+      for (int h = 0; h < 2; ++h) {
+        __m256i r[4];
+        for (int j = 0; j < 4; ++j) {
+          // cvtps rounds half to even (the default MXCSR mode, as nearbyint); NaN becomes INT_MIN -> -127.
+          r[j] = _mm256_cvtps_epi32(_mm256_mul_ps(v[4 * h + j], inv));
+          r[j] = _mm256_min_epi32(_mm256_max_epi32(r[j], lo), hi);
+        }
+        // The packs work per 128-bit half; the permute puts the four 8-value groups back in order.
+        const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(r[0], r[1]), _mm256_packs_epi32(r[2], r[3]));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qb + 32 * h), _mm256_permutevar8x32_epi32(bytes, order));
+      }
+    }
+  }
+}
+
+void MatMulInt8Avx2(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
+                    float* y, int ldy) {
+  if (row_begin >= row_end || n <= 0) return;
+  if (n >= kLanesMinRows)
+    LanesKernel(w, xq, xs, n, row_begin, row_end, y, ldy);
+  else
+    RowsKernel(w, xq, xs, n, row_begin, row_end, y, ldy);
+}
+
+}  // namespace gemma::kernels_detail

@@ -1,0 +1,319 @@
+// AVX-512 VNNI kernels (avx512f/bw/vl/dq/vnni), used only after kernels.cpp checked the CPU.
+//
+// vpdpbusd multiplies unsigned bytes by signed bytes. Our int8 values are signed on both sides, so one side
+// is biased by +128 (a XOR with 0x80) and the exact correction 128 * sum(other side) is subtracted per block
+// in int32. We use the bias rather than the sign trick (|x| times w with x's sign) because:
+//  - AVX-512 has no vpsignb: applying a sign costs a masked subtract per multiply, whereas the bias is one
+//    XOR per loaded weight block (decode) or is folded into the packed activations (prefill), and the
+//    correction sums are computed once per block, not once per multiply;
+//  - it is exact for every int8 on both sides, -128 included (the sign trick overflows on -128).
+// Everything stays exact in int32: |sum of 64 (w + 128) * x| <= 64 * 255 * 128 < 2^21.
+//
+// Two kernels:
+//  - Rows (small n, decode): each weight row is streamed once; per 64-byte block one XOR and one vpdpbusd
+//    per activation row, and every 16 blocks a transpose-add tree turns 16 block accumulators into one
+//    vector of 16 exact block dots, which are then scaled and summed in float.
+//  - Lanes (prefill): the activations are repacked so that one zmm holds 4 consecutive bytes of 16 different
+//    activation rows; a weight's 4 bytes are broadcast, so each vpdpbusd advances 16 activation rows at
+//    once and a block's dots come out already one per lane, with no horizontal sums. A tile of 8 weight
+//    rows shares every activation load; the weights of a tile stay in L1/L2 while all activation groups
+//    stream past.
+// GCC 12 warns about the deliberately undefined vectors inside its own avx512fintrin.h; not our code.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "core/engine/kernels_impl.h"
+
+namespace gemma::kernels_detail {
+namespace {
+
+constexpr int kBlock = kQuantBlock;  // 64 bytes: one zmm of int8
+static_assert(kBlock == 64, "the AVX-512 kernels assume one zmm per quantization block");
+
+// Activation rows from which the lanes kernel beats the rows kernel (measured with tests/bench).
+constexpr int kLanesMinRows = 8;
+constexpr int kTileRows = 8;   // weight rows per lanes-kernel tile
+constexpr int kLanes = 16;     // activation rows per zmm in the lanes kernel
+constexpr int kPrefetchBytes = 1024;
+
+inline int32_t Load32(const void* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// a[k] holds 16 int32 partial sums of block k; returns a vector whose lane k is the total of a[k].
+inline __m512i Reduce16(const __m512i a[16]) {
+  __m512i t[8], u[4];
+  #pragma GCC unroll 16
+  for (int p = 0; p < 8; ++p)  // per 128-bit lane: [A0+A2, B0+B2, A1+A3, B1+B3]
+    t[p] = _mm512_add_epi32(_mm512_unpacklo_epi32(a[2 * p], a[2 * p + 1]),
+                            _mm512_unpackhi_epi32(a[2 * p], a[2 * p + 1]));
+  #pragma GCC unroll 16
+  for (int q = 0; q < 4; ++q)  // per 128-bit lane j: [A, B, C, D] summed over lane j
+    u[q] = _mm512_add_epi32(_mm512_unpacklo_epi64(t[2 * q], t[2 * q + 1]),
+                            _mm512_unpackhi_epi64(t[2 * q], t[2 * q + 1]));
+  const __m512i w01 = _mm512_add_epi32(_mm512_shuffle_i32x4(u[0], u[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                       _mm512_shuffle_i32x4(u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1)));
+  const __m512i w23 = _mm512_add_epi32(_mm512_shuffle_i32x4(u[2], u[3], _MM_SHUFFLE(2, 0, 2, 0)),
+                                       _mm512_shuffle_i32x4(u[2], u[3], _MM_SHUFFLE(3, 1, 3, 1)));
+  return _mm512_add_epi32(_mm512_shuffle_i32x4(w01, w23, _MM_SHUFFLE(2, 0, 2, 0)),
+                          _mm512_shuffle_i32x4(w01, w23, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+inline __mmask16 FirstLanes(int count) { return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1); }
+
+// out[b] = 128 * (sum of the 64 signed bytes of block b), for `blocks` consecutive blocks.
+void BlockSums128(const int8_t* data, int blocks, int32_t* out) {
+  const __m512i ones = _mm512_set1_epi8(1);
+  for (int b0 = 0; b0 < blocks; b0 += 16) {
+    const int count = blocks - b0 < 16 ? blocks - b0 : 16;
+    __m512i acc[16];
+    #pragma GCC unroll 16
+    for (int k = 0; k < 16; ++k)
+      acc[k] = k < count ? _mm512_dpbusd_epi32(_mm512_setzero_si512(), ones,
+                                               _mm512_loadu_si512(data + int64_t(b0 + k) * kBlock))
+                         : _mm512_setzero_si512();
+    _mm512_mask_storeu_epi32(out + b0, FirstLanes(count), _mm512_slli_epi32(Reduce16(acc), 7));
+  }
+}
+
+// ---- rows kernel ---------------------------------------------------------------------------------------
+
+void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
+                float* y, int ldy) {
+  const int cols = w.cols;
+  const int blocks = cols / kBlock;
+  int32_t* xsum = static_cast<int32_t*>(KernelScratch(ScratchSlot::kRowSums, sizeof(int32_t) * n * blocks));
+  for (int i = 0; i < n; ++i) BlockSums128(xq + int64_t(i) * cols, blocks, xsum + int64_t(i) * blocks);
+  const __m512i bias = _mm512_set1_epi8(char(0x80));
+
+  for (int r = row_begin; r < row_end; ++r) {
+    const int8_t* wr = w.q + int64_t(r) * cols;
+    const float* wsr = w.scales + int64_t(r) * blocks;
+    for (int i = 0; i < n; ++i) {
+      const int8_t* xr = xq + int64_t(i) * cols;
+      __m512 facc = _mm512_setzero_ps();
+      for (int b0 = 0; b0 < blocks; b0 += 16) {
+        const int count = blocks - b0 < 16 ? blocks - b0 : 16;
+        __m512i acc[16];
+        #pragma GCC unroll 16
+        for (int k = 0; k < 16; ++k) {
+          if (k < count) {
+            const int64_t offset = int64_t(b0 + k) * kBlock;
+            if (i == 0) _mm_prefetch(reinterpret_cast<const char*>(wr + offset + kPrefetchBytes), _MM_HINT_T0);
+            const __m512i wu = _mm512_xor_si512(_mm512_loadu_si512(wr + offset), bias);
+            acc[k] = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wu, _mm512_loadu_si512(xr + offset));
+          } else {
+            acc[k] = _mm512_setzero_si512();
+          }
+        }
+        const __mmask16 m = FirstLanes(count);
+        const __m512i dots = _mm512_sub_epi32(Reduce16(acc), _mm512_maskz_loadu_epi32(m, xsum + int64_t(i) * blocks + b0));
+        const __m512 d = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, xs + int64_t(i) * blocks + b0),
+                                       _mm512_maskz_loadu_ps(m, wsr + b0));
+        facc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dots), d, facc);
+      }
+      y[int64_t(i) * ldy + r] = _mm512_reduce_add_ps(facc);
+    }
+  }
+}
+
+// ---- lanes kernel --------------------------------------------------------------------------------------
+
+// Packed activations: group g holds rows [16g, 16g + 16); for block b and step k (bytes 4k..4k+3 of the
+// block) one 64-byte vector whose lane l is those 4 bytes of row 16g + l, biased by +128. Rows past n are
+// zeros (128 biased) with scale 0, so they contribute nothing and are never stored.
+struct PackedX {
+  const uint8_t* q;   // [groups][blocks][16 steps][16 lanes][4]
+  const float* s;     // [groups][blocks][16 lanes]
+  int groups;
+};
+
+PackedX PackActivations(const int8_t* xq, const float* xs, int n, int cols) {
+  const int blocks = cols / kBlock;
+  const int groups = (n + kLanes - 1) / kLanes;
+  const int64_t group_bytes = int64_t(blocks) * kBlock * kLanes;
+  auto* q = static_cast<uint32_t*>(KernelScratch(ScratchSlot::kPackedX, group_bytes * groups));
+  auto* s = static_cast<float*>(KernelScratch(ScratchSlot::kPackedScales, sizeof(float) * blocks * kLanes * groups));
+  for (int g = 0; g < groups; ++g) {
+    for (int l = 0; l < kLanes; ++l) {
+      const int row = g * kLanes + l;
+      uint32_t* dst = q + (g * group_bytes) / 4 + l;
+      float* sdst = s + int64_t(g) * blocks * kLanes + l;
+      if (row >= n) {
+        for (int64_t k = 0; k < int64_t(blocks) * 16; ++k) dst[k * kLanes] = 0x80808080u;
+        for (int b = 0; b < blocks; ++b) sdst[b * kLanes] = 0.0f;
+        continue;
+      }
+      const int8_t* src = xq + int64_t(row) * cols;
+      for (int64_t k = 0; k < int64_t(blocks) * 16; ++k) dst[k * kLanes] = uint32_t(Load32(src + 4 * k)) ^ 0x80808080u;
+      for (int b = 0; b < blocks; ++b) sdst[b * kLanes] = xs[int64_t(row) * blocks + b];
+    }
+  }
+  return {reinterpret_cast<const uint8_t*>(q), s, groups};
+}
+
+// A tile of kTileRows weight rows, repacked so the inner loop needs one pointer: the rows' blocks
+// interleaved ([block][row][64 bytes]), each block's accumulator start value -128 * sum(w) (which cancels
+// the +128 bias of the activations exactly) and the scales ([block][row]). Rows past the matrix are zero.
+struct PackedTile {
+  int8_t* q;
+  int32_t* start;
+  float* scales;
+};
+
+PackedTile PackTile(const MatrixView& w, int r0, int rows) {
+  const int cols = w.cols;
+  const int blocks = cols / kBlock;
+  auto* base = static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, int64_t(blocks) * kTileRows * (kBlock + 8)));
+  PackedTile t{reinterpret_cast<int8_t*>(base), nullptr, nullptr};
+  t.start = reinterpret_cast<int32_t*>(base + int64_t(blocks) * kTileRows * kBlock);
+  t.scales = reinterpret_cast<float*>(t.start + blocks * kTileRows);
+  int32_t* sums = static_cast<int32_t*>(KernelScratch(ScratchSlot::kRowSums, sizeof(int32_t) * blocks));
+  for (int rr = 0; rr < kTileRows; ++rr) {
+    if (rr >= rows) {
+      for (int b = 0; b < blocks; ++b) {
+        _mm512_store_si512(t.q + (int64_t(b) * kTileRows + rr) * kBlock, _mm512_setzero_si512());
+        t.start[b * kTileRows + rr] = 0;
+        t.scales[b * kTileRows + rr] = 0.0f;
+      }
+      continue;
+    }
+    const int8_t* src = w.q + int64_t(r0 + rr) * cols;
+    const float* ws = w.scales + int64_t(r0 + rr) * blocks;
+    for (int b = 0; b < blocks; ++b)
+      _mm512_store_si512(t.q + (int64_t(b) * kTileRows + rr) * kBlock, _mm512_loadu_si512(src + int64_t(b) * kBlock));
+    BlockSums128(src, blocks, sums);
+    for (int b = 0; b < blocks; ++b) {
+      t.start[b * kTileRows + rr] = -sums[b];
+      t.scales[b * kTileRows + rr] = ws[b];
+    }
+  }
+  return t;
+}
+
+// acc[rr] lane l is y[l][rr]: writes the 8 x 16 block transposed, as one (masked) 8-float store per
+// activation row instead of 128 scattered scalar stores.
+inline void StoreTransposed(const __m512 acc[8], float* y, int64_t ldy, int lanes, int rows) {
+  // t: per 128-bit lane L, pairs of rows interleaved; u[m]: rows 0-3 (u[4 + m]: rows 4-7) of lane l = 4L + m.
+  __m512 t[8], u[8];
+#pragma GCC unroll 4
+  for (int p = 0; p < 4; ++p) {
+    t[2 * p] = _mm512_unpacklo_ps(acc[2 * p], acc[2 * p + 1]);
+    t[2 * p + 1] = _mm512_unpackhi_ps(acc[2 * p], acc[2 * p + 1]);
+  }
+#pragma GCC unroll 2
+  for (int h = 0; h < 2; ++h) {
+    u[4 * h + 0] = _mm512_shuffle_ps(t[4 * h + 0], t[4 * h + 2], 0x44);
+    u[4 * h + 1] = _mm512_shuffle_ps(t[4 * h + 0], t[4 * h + 2], 0xEE);
+    u[4 * h + 2] = _mm512_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0x44);
+    u[4 * h + 3] = _mm512_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0xEE);
+  }
+  const __mmask8 row_mask = rows >= 8 ? __mmask8(0xFF) : __mmask8((1u << rows) - 1);
+#pragma GCC unroll 4
+  for (int m = 0; m < 4; ++m) {
+    // [u[m].L0, u[m].L1, u[4+m].L0, u[4+m].L1] -> [u[m].L0, u[4+m].L0 | u[m].L1, u[4+m].L1]: lanes m, 4 + m.
+#pragma GCC unroll 2
+    for (int half = 0; half < 2; ++half) {
+      const __m512 v = _mm512_shuffle_f32x4(u[m], u[4 + m], half == 0 ? _MM_SHUFFLE(1, 0, 1, 0) : _MM_SHUFFLE(3, 2, 3, 2));
+      const __m512 pairs = _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(3, 1, 2, 0));
+      const int l0 = 8 * half + m, l1 = 8 * half + 4 + m;
+      if (l0 < lanes) _mm256_mask_storeu_ps(y + l0 * ldy, row_mask, _mm512_castps512_ps256(pairs));
+      if (l1 < lanes) _mm256_mask_storeu_ps(y + l1 * ldy, row_mask, _mm512_extractf32x8_ps(pairs, 1));
+    }
+  }
+}
+
+// The tile's rows against every activation group.
+void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0, int rows, float* y, int ldy) {
+  constexpr int R = kTileRows;
+  for (int g = 0; g < x.groups; ++g) {
+    const uint8_t* xb = x.q + int64_t(g) * blocks * kBlock * kLanes;
+    const float* sg = x.s + int64_t(g) * blocks * kLanes;
+    __m512 facc[R];
+#pragma GCC unroll 16
+    for (int rr = 0; rr < R; ++rr) facc[rr] = _mm512_setzero_ps();
+    const int8_t* wb = t.q;
+    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes, wb += R * kBlock) {
+      __m512i acc[R];
+#pragma GCC unroll 16
+      for (int rr = 0; rr < R; ++rr) acc[rr] = _mm512_set1_epi32(t.start[b * R + rr]);
+#pragma GCC unroll 16
+      for (int k = 0; k < 16; ++k) {
+        const __m512i xv = _mm512_load_si512(xb + k * 64);
+        _mm_prefetch(reinterpret_cast<const char*>(xb + 2 * kBlock * kLanes + k * 64), _MM_HINT_T0);
+#pragma GCC unroll 16
+        for (int rr = 0; rr < R; ++rr)
+          acc[rr] = _mm512_dpbusd_epi32(acc[rr], xv, _mm512_set1_epi32(Load32(wb + rr * kBlock + 4 * k)));
+      }
+      const __m512 xscale = _mm512_load_ps(sg + b * kLanes);
+#pragma GCC unroll 16
+      for (int rr = 0; rr < R; ++rr) {
+        const __m512 d = _mm512_mul_ps(xscale, _mm512_set1_ps(t.scales[b * R + rr]));
+        facc[rr] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[rr]), d, facc[rr]);
+      }
+    }
+    const int valid = n - g * kLanes < kLanes ? n - g * kLanes : kLanes;
+    StoreTransposed(facc, y + int64_t(g) * kLanes * ldy + r0, ldy, valid, rows);
+  }
+}
+
+void LanesKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
+                 float* y, int ldy) {
+  const int blocks = w.cols / kBlock;
+  const PackedX x = PackActivations(xq, xs, n, w.cols);
+  for (int r0 = row_begin; r0 < row_end; r0 += kTileRows) {
+    const int rows = row_end - r0 < kTileRows ? row_end - r0 : kTileRows;
+    LanesTile(PackTile(w, r0, rows), blocks, x, n, r0, rows, y, ldy);
+  }
+}
+
+}  // namespace
+
+void QuantizeRowsAvx512(const float* x, int n, int cols, int8_t* q, float* scales) {
+  const int blocks = cols / kBlock;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int b = 0; b < blocks; ++b) {
+      const float* xb = x + i * cols + int64_t(b) * kBlock;
+      int8_t* qb = q + i * cols + int64_t(b) * kBlock;
+      __m512 v[4];
+      // max(a, m) returns m when a is NaN, so NaNs are skipped as in the portable kernel.
+      __m512 m = _mm512_setzero_ps();
+      #pragma GCC unroll 16
+      for (int j = 0; j < 4; ++j) {
+        v[j] = _mm512_loadu_ps(xb + 16 * j);
+        m = _mm512_max_ps(_mm512_abs_ps(v[j]), m);
+      }
+      const float amax = _mm512_reduce_max_ps(m);
+      if (amax == 0.0f) {
+        scales[i * blocks + b] = 0.0f;
+        _mm512_storeu_si512(qb, _mm512_setzero_si512());
+        continue;
+      }
+      scales[i * blocks + b] = amax / 127.0f;
+      const __m512 inv = _mm512_set1_ps(127.0f / amax);
+      const __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
+      #pragma GCC unroll 16
+      for (int j = 0; j < 4; ++j) {
+        // cvtps rounds half to even (the default MXCSR mode, as nearbyint); NaN becomes INT_MIN -> -127.
+        __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(v[j], inv));
+        r = _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(qb + 16 * j), _mm512_cvtepi32_epi8(r));
+      }
+    }
+  }
+}
+
+void MatMulInt8Avx512(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
+                      float* y, int ldy) {
+  if (row_begin >= row_end || n <= 0) return;
+  if (n >= kLanesMinRows)
+    LanesKernel(w, xq, xs, n, row_begin, row_end, y, ldy);
+  else
+    RowsKernel(w, xq, xs, n, row_begin, row_end, y, ldy);
+}
+
+}  // namespace gemma::kernels_detail
