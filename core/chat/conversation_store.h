@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QVariantMap>
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <optional>
 
 #include "core/chat/chat_repository.h"
@@ -41,6 +42,7 @@ class ConversationStore : public QObject {
 
   // Opens path (defaultPath() if empty). A damaged file is copied aside and salvaged; errorString then says
   // so and the store is open on what could be saved. Returns false only if no database could be opened.
+  // Damage that opening does not touch is found by a background check afterwards (healthChecked).
   Q_INVOKABLE bool open(const QString& path = QString());
   // Flushes streaming text, commits pending deletes, closes. Also done by the destructor.
   Q_INVOKABLE void close();
@@ -123,6 +125,9 @@ class ConversationStore : public QObject {
   void messageAdded(qint64 conversationId, qint64 messageId);
   void messageChanged(qint64 conversationId, qint64 messageId);  // text, state or statistics
   void branchChanged(qint64 conversationId);
+  // After each open, PRAGMA quick_check runs in the background; a damaged file is then recovered (as at
+  // open: errorString, damagedBackupPath, conversationsReset) before this is emitted with healthy = false.
+  void healthChecked(bool healthy);
 
  private:
   struct Streaming {
@@ -132,6 +137,10 @@ class ConversationStore : public QObject {
   };
 
   bool OpenOnce(bool allow_recovery);
+  bool Recover(const QString& damage);
+  void StartHealthCheck();
+  void OnHealthChecked();
+  void RecoverWhileOpen(const QString& damage);
   void Fail(const std::exception& error, const QString& what);
   void SetError(const QString& message);
   void FlushStreaming();
@@ -149,6 +158,8 @@ class ConversationStore : public QObject {
   QTimer flush_timer_;
   QList<qint64> pending_delete_;
   QTimer delete_timer_;
+  QFutureWatcher<QString> health_check_;
+  bool recovery_scheduled_ = false;
 };
 
 }  // namespace gemma

@@ -3,6 +3,7 @@
 // was), say so in errorString, and be usable afterwards. The user's file is never simply deleted.
 #include <QCryptographicHash>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -98,7 +99,12 @@ class TestChatRecovery : public QObject {
     const QByteArray damaged = Sha256(path);
 
     ConversationStore store;
+    QSignalSpy checked(&store, &ConversationStore::healthChecked);
     QVERIFY2(store.open(path), qPrintable(store.errorString()));
+    // Opening does not read that page: the background check finds the damage and recovers.
+    QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 60000);
+    QCOMPARE(checked.at(0).at(0).toBool(), false);
+    QVERIFY(store.isOpen());
     QVERIFY2(store.errorString().contains(QStringLiteral("damaged")), qPrintable(store.errorString()));
     // The damaged file, byte for byte, is kept aside and named in the message.
     QVERIFY(!store.damagedBackupPath().isEmpty());
@@ -130,7 +136,10 @@ class TestChatRecovery : public QObject {
 
     // The next open is quiet: the new file is healthy.
     ConversationStore again;
+    QSignalSpy checked_again(&again, &ConversationStore::healthChecked);
     QVERIFY(again.open(path));
+    QTRY_COMPARE_WITH_TIMEOUT(checked_again.count(), 1, 60000);
+    QCOMPARE(checked_again.at(0).at(0).toBool(), true);
     QVERIFY2(again.errorString().isEmpty(), qPrintable(again.errorString()));
   }
 
@@ -143,9 +152,13 @@ class TestChatRecovery : public QObject {
     }
     const QByteArray original = Sha256(path);
     ConversationStore store;
+    QSignalSpy checked(&store, &ConversationStore::healthChecked);
     QVERIFY2(store.open(path), qPrintable(store.errorString()));
+    // "file is not a database" at the first statement: recovered during open() itself.
     QVERIFY2(store.errorString().contains(QStringLiteral("damaged")), qPrintable(store.errorString()));
     QCOMPARE(Sha256(store.damagedBackupPath()), original);
+    QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 60000);
+    QCOMPARE(checked.at(0).at(0).toBool(), true);  // the new file is healthy
     QSqlDatabase db = store.database();
     QCOMPARE(QueryValue(db, QStringLiteral("SELECT count(*) FROM conversations")).toInt(), 0);
     QVERIFY(store.createConversation() > 0);

@@ -2,6 +2,7 @@
 // marked interrupted when left streaming), delete with undo, delete-all, the pragmas, and a full disk.
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -76,6 +77,14 @@ class TestConversationStore : public QObject {
     QVERIFY(again.open(Path("crud.sqlite")));
     QCOMPARE(again.messages(id), messages);
     QCOMPARE(again.conversation(id)->title, record.title);
+  }
+
+  void defaultPathIsInTheAppDataFolder() {
+    QStandardPaths::setTestModeEnabled(true);  // never the real user's folder
+    const QString path = ConversationStore::defaultPath();
+    QVERIFY(path.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1Char('/')));
+    QVERIFY(path.endsWith(QStringLiteral(".sqlite")));
+    QVERIFY(QFileInfo(path).dir().exists());
   }
 
   void pragmasAreSet() {
