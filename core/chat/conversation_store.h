@@ -105,6 +105,7 @@ class ConversationStore : public QObject {
   std::optional<MessageRecord> message(qint64 id);
   QList<SearchHit> search(const QString& query, int limit);
   bool isPendingDelete(qint64 id) const { return pending_delete_.contains(id); }
+  QList<qint64> pendingDeletes() const { return pending_delete_; }
   // The GUI thread's connection, for tests and for code in core/chat.
   QSqlDatabase database() const;
 

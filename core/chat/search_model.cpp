@@ -1,9 +1,18 @@
 // Search results model: reruns the store's search whenever the query changes.
 #include "core/chat/search_model.h"
 
+#include <QAtomicInteger>
+#include <QtConcurrent>
+
+#include "core/chat/sql_util.h"
+
 namespace gemma {
 
-SearchModel::SearchModel(QObject* parent) : QAbstractListModel(parent) {}
+SearchModel::SearchModel(QObject* parent) : QAbstractListModel(parent) {
+  connect(&watcher_, &QFutureWatcher<QList<SearchHit>>::finished, this, &SearchModel::OnFinished);
+}
+
+SearchModel::~SearchModel() { watcher_.waitForFinished(); }
 
 void SearchModel::setStore(ConversationStore* store) {
   if (store == store_) return;
@@ -34,10 +43,50 @@ void SearchModel::setLimit(int limit) {
 }
 
 void SearchModel::refresh() {
+  if (watcher_.isRunning()) {
+    again_ = true;
+    return;
+  }
+  if (!store_ || !store_->isOpen() || query_.trimmed().isEmpty()) {
+    beginResetModel();
+    hits_.clear();
+    endResetModel();
+    emit countChanged();
+    emit searchFinished();
+    return;
+  }
+  const QString path = store_->path();
+  const QString query = query_;
+  const int limit = limit_;
+  const QList<qint64> pending = store_->pendingDeletes();
+  static QAtomicInteger<quint64> counter;
+  const QString connection = QStringLiteral("gemma_chat_search_%1").arg(counter.fetchAndAddRelaxed(1));
+  watcher_.setFuture(QtConcurrent::run([path, query, limit, pending, connection]() {
+    QList<SearchHit> hits;
+    try {
+      QSqlDatabase db = OpenSqlite(path, connection, /*read_only=*/true);
+      hits = SearchConversations(db, query, limit, QSet<qint64>(pending.begin(), pending.end()));
+    } catch (const std::exception& e) {
+      qWarning("search failed: %s", e.what());
+    }
+    CloseSqlite(connection);
+    return hits;
+  }));
+  emit busyChanged();
+}
+
+void SearchModel::OnFinished() {
+  emit busyChanged();
+  if (again_) {  // stale: the user typed on
+    again_ = false;
+    refresh();
+    return;
+  }
   beginResetModel();
-  hits_ = store_ ? store_->search(query_, limit_) : QList<SearchHit>();
+  hits_ = watcher_.result();
   endResetModel();
   emit countChanged();
+  emit searchFinished();
 }
 
 int SearchModel::rowCount(const QModelIndex& parent) const {

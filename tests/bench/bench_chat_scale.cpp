@@ -29,18 +29,40 @@ constexpr int kConversations = 10000;
 constexpr int kMessages = 200000;
 constexpr int kBigConversation = 2000;
 
-const char* const kWords[] = {
-    "the", "model", "answer", "question", "because", "python", "function", "memory", "kubernetes", "cluster",
-    "recipe", "garlic", "travel", "weather", "summary", "explain", "example", "error", "compile", "library",
-    "history", "music", "poem", "letter", "email", "meeting", "budget", "design", "network", "server",
-    "한국어", "공부", "날씨", "여행", "음식", "서울", "질문", "대답", "감사합니다", "프로그램"};
+// A vocabulary with a long tail, as real chats have: frequent words ("the", "model", ...) and ~20,000
+// synthetic ones drawn with Zipf-like frequencies, plus Korean words.
+const char* const kCommon[] = {"the", "model", "answer", "question", "because", "python", "function", "memory",
+                               "kubernetes", "cluster", "recipe", "garlic", "travel", "weather", "summary",
+                               "한국어를", "공부하고", "날씨는", "여행을", "서울에서", "감사합니다"};
 
-QString RandomText(QRandomGenerator& random) {
+class Vocabulary {
+ public:
+  explicit Vocabulary(QRandomGenerator& random) {
+    const QString letters = QStringLiteral("abcdefghijklmnoprstuvwy");
+    for (int i = 0; i < 20000; ++i) {
+      QString word;
+      const int length = random.bounded(3, 11);
+      for (int k = 0; k < length; ++k) word += letters[random.bounded(int(letters.size()))];
+      words_.append(word);
+    }
+  }
+  QString Pick(QRandomGenerator& random) const {
+    if (random.bounded(4) == 0) return QString::fromUtf8(kCommon[random.bounded(int(std::size(kCommon)))]);
+    // Zipf-like: the rank is the square of a uniform draw, so low ranks are much more frequent.
+    const double u = random.generateDouble();
+    return words_[static_cast<int>(u * u * u * (words_.size() - 1))];
+  }
+
+ private:
+  QStringList words_;
+};
+
+QString RandomText(QRandomGenerator& random, const Vocabulary& vocabulary) {
   const int words = random.bounded(8, 120);  // ~50 to ~900 characters
   QString text;
   for (int i = 0; i < words; ++i) {
     if (i) text += QLatin1Char(' ');
-    text += QString::fromUtf8(kWords[random.bounded(int(std::size(kWords)))]);
+    text += vocabulary.Pick(random);
   }
   return text;
 }
@@ -51,6 +73,7 @@ void Generate(const QString& path) {
   QElapsedTimer timer;
   timer.start();
   QRandomGenerator random(42);
+  const Vocabulary vocabulary(random);
   {
     QSqlDatabase db = OpenSqlite(path, QStringLiteral("generate"));
     EnableWal(db);
@@ -63,7 +86,7 @@ void Generate(const QString& path) {
       ConversationRecord record;
       record.created_ms = start + qint64(c) * 60'000;
       record.updated_ms = record.created_ms + count * 1000;
-      record.title = RandomText(random).left(40);
+      record.title = RandomText(random, vocabulary).left(40);
       record.title_source = TitleSource::kFirstMessage;
       record.settings = QJsonObject{{QStringLiteral("temperature"), 0.7}};
       const qint64 id = InsertConversation(db, record);
@@ -73,7 +96,7 @@ void Generate(const QString& path) {
         message.conversation_id = id;
         message.parent_id = parent;
         message.role = m % 2 ? MessageRole::kModel : MessageRole::kUser;
-        message.text = RandomText(random);
+        message.text = RandomText(random, vocabulary);
         message.created_ms = message.selected_ms = record.created_ms + m * 1000;
         message.tokens_per_second = m % 2 ? 20.0 : 0;
         parent = InsertMessage(db, message);
@@ -166,7 +189,7 @@ int main(int argc, char** argv) {
   std::printf("%-52s %10.1f   (on the GUI connection, for reference)\n", "PRAGMA quick_check alone", quick_check_ms);
   std::printf("%-52s %10.1f   (%d rows; goal < 200)\n", "open the 2,000-message conversation", conversation_ms,
               big_rows);
-  for (const char* query : {"kubernetes", "garlic recipe", "감사합니다", "서울 여행", "zzzz-no-match", "공부"}) {
+  for (const char* query : {"kubernetes", "garlic recipe", "감사합니다", "서울 여행", "zzzz-no-match", "공부", "zq"}) {
     int hits = 0;
     const double ms = MedianMs(repeats, [&] { hits = static_cast<int>(store.search(QString::fromUtf8(query), 50).size()); });
     std::printf("search %-45s %10.1f   (%d hits; goal < 50)\n", (QStringLiteral("\"") + QString::fromUtf8(query) +

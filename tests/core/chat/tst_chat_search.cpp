@@ -1,6 +1,7 @@
 // Full-text search: bm25 ranking, snippets with the match marked (and escaped), titles, case, Korean text
 // (why trigram: unicode61 cannot find a Korean word that has a particle attached), and terms shorter than a
 // trigram, which fall back to LIKE.
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -131,14 +132,18 @@ class TestChatSearch : public QObject {
   void modelExposesHits() {
     SearchModel model;
     model.setStore(&store_);
-    model.setQuery(QStringLiteral("needle"));
+    QSignalSpy finished(&model, &SearchModel::searchFinished);
+    model.setQuery(QStringLiteral("kubernetes"));
+    model.setQuery(QStringLiteral("needle"));  // typed on: the first results shown are the latest query's
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+    QVERIFY(!model.busy());
     QCOMPARE(model.rowCount(), 1);
     const QModelIndex index = model.index(0);
     QCOMPARE(model.data(index, SearchModel::kMessageIdRole).toLongLong(), long_);
     QVERIFY(model.data(index, SearchModel::kSnippetRole).toString().contains(QStringLiteral("<b>needle</b>")));
     QCOMPARE(model.roleNames().value(SearchModel::kConversationIdRole), QByteArray("conversationId"));
     model.setQuery(QString());
-    QCOMPARE(model.rowCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, 30000);
   }
 };
 
