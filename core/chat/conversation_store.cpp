@@ -66,6 +66,7 @@ qint64 ConversationStore::Now() const { return QDateTime::currentMSecsSinceEpoch
 
 bool ConversationStore::open(const QString& path) {
   close();
+  ++open_generation_;
   path_ = path.isEmpty() ? defaultPath() : path;
   damaged_backup_.clear();
   QDir().mkpath(QFileInfo(path_).absolutePath());
@@ -135,6 +136,7 @@ bool ConversationStore::Recover(const QString& damage) {
 }
 
 void ConversationStore::StartHealthCheck() {
+  check_generation_ = open_generation_;
   // PRAGMA quick_check reads every page: ~0.6 s for 200,000 messages (see bench_chat_scale), too slow for
   // start-up, so it runs on its own read-only connection beside the GUI's (WAL lets both read). It checks
   // structure, not the cross-checks of integrity_check between tables and indexes.
@@ -156,7 +158,8 @@ void ConversationStore::StartHealthCheck() {
 
 void ConversationStore::OnHealthChecked() {
   const QString damage = health_check_.result();
-  if (!open_) return;
+  // A check of a file that has since been closed or replaced says nothing about the current one.
+  if (!open_ || check_generation_ != open_generation_) return;
   if (damage.isEmpty()) {
     emit healthChecked(true);
     return;
@@ -168,6 +171,7 @@ void ConversationStore::OnHealthChecked() {
 void ConversationStore::RecoverWhileOpen(const QString& damage) {
   if (!open_) return;
   recovery_scheduled_ = true;  // failures while flushing below must not schedule another round
+  ++open_generation_;
   FlushStreaming();  // what can still be written is written
   CloseSqlite(connection_);
   open_ = false;

@@ -161,6 +161,8 @@ class ConversationStore : public QObject {
   QTimer delete_timer_;
   QFutureWatcher<QString> health_check_;
   bool recovery_scheduled_ = false;
+  int open_generation_ = 0;   // bumped whenever the file behind the connection changes
+  int check_generation_ = 0;  // the generation the running health check looks at
 };
 
 }  // namespace gemma

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonValue>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -52,6 +53,9 @@ void ScanReadable(QSqlDatabase& db, const QString& table, const QStringList& col
                   const std::function<void(const QSqlQuery&)>& row) {
   const QString sql = QStringLiteral("SELECT rowid, %1 FROM %2 WHERE rowid > ? ORDER BY rowid")
                           .arg(columns.join(QStringLiteral(", ")), table);
+  const QString point_sql =
+      QStringLiteral("SELECT rowid, %1 FROM %2 WHERE rowid = ?").arg(columns.join(QStringLiteral(", ")), table);
+  constexpr qint64 kMaxPointProbes = 100000;
   // Whether reading from after `cursor` works at least for the first row.
   auto readable_after = [&](qint64 cursor) {
     QSqlQuery probe(db);
@@ -93,6 +97,18 @@ void ScanReadable(QSqlDatabase& db, const QString& table, const QStringList& col
     while (good - lo > 1) {
       const qint64 mid = lo + (good - lo) / 2;
       (readable_after(mid) ? good : lo) = mid;
+    }
+    // A range scan cannot start inside the damaged page, but single rows beside it (and rows of a bad
+    // page that are still intact) can be read one by one; in order, so parents come before children.
+    if (good - bad <= kMaxPointProbes) {
+      for (qint64 id = bad + 1; id <= good; ++id) {
+        QSqlQuery point(db);
+        point.setForwardOnly(true);
+        if (point.prepare(point_sql)) {
+          point.addBindValue(id);
+          if (point.exec() && point.next()) row(point);
+        }
+      }
     }
     cursor = good;
   }
@@ -221,17 +237,19 @@ RecoveryReport RecoverDatabase(const QString& path) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) QFile::remove(file + QLatin1String(suffix));
   };
   try {
-    QSqlDatabase dest = OpenSqlite(fresh, dest_name);
-    EnableWal(dest);
-    MigrateSchema(dest);
     {
-      QSqlDatabase source = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), source_name);
-      source.setDatabaseName(scratch);
-      if (source.open()) Salvage(source, dest, report);
-    }
-    CloseSqlite(source_name);
-    // Back to a single file so that the rename below moves everything.
-    Exec(dest, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+      QSqlDatabase dest = OpenSqlite(fresh, dest_name);
+      EnableWal(dest);
+      MigrateSchema(dest);
+      {
+        QSqlDatabase source = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), source_name);
+        source.setDatabaseName(scratch);
+        if (source.open()) Salvage(source, dest, report);
+      }
+      CloseSqlite(source_name);
+      // Back to a single file so that the rename below moves everything.
+      Exec(dest, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    }  // Qt closes a connection only when no handle to it is left
     CloseSqlite(dest_name);
   } catch (...) {
     CloseSqlite(source_name);

@@ -97,8 +97,9 @@ QSqlQuery Exec(QSqlDatabase& db, const QString& sql, const QVariantList& binding
   query.setForwardOnly(true);
   if (!query.prepare(sql)) ThrowIfError(query.lastError(), QStringLiteral("preparing \"%1\"").arg(sql));
   for (const QVariant& value : bindings) {
-    // Qt binds a null QString as SQL NULL; our text columns are NOT NULL and mean "" by it.
-    if (value.metaType().id() == QMetaType::QString && value.toString().isNull()) {
+    // Qt binds a null QString as SQL NULL; our text columns are NOT NULL and mean "" by it. A variant that
+    // is itself null (a NULL read from a column) stays NULL.
+    if (!value.isNull() && value.metaType().id() == QMetaType::QString && value.toString().isNull()) {
       query.addBindValue(QStringLiteral(""));
     } else {
       query.addBindValue(value);
