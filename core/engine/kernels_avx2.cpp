@@ -9,6 +9,7 @@
 //
 // GCC 12 warns about the deliberately undefined vectors inside its own intrinsic headers; not our code.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
 #include <cstring>
@@ -24,7 +25,9 @@ static_assert(kBlock == 64, "the AVX2 kernels assume two ymm per quantization bl
 constexpr int kLanesMinRows = 16;  // activation rows from which the lanes kernel wins (tests/bench)
 constexpr int kTileRows = 4;      // weight rows per lanes-kernel tile (16 ymm registers)
 constexpr int kLanes = 8;         // activation rows per ymm in the lanes kernel
-constexpr int kPrefetchBytes = 1024;
+// Decode prefetches, as in kernels_avx512.cpp: weights into L2 16 KB ahead, the activation row into L1.
+constexpr int kPrefetchWeights = 16384;
+constexpr int kPrefetchActivations = 512;
 
 inline int32_t Load32(const void* p) {
   int32_t v;
@@ -71,7 +74,10 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
           if (k < count) {
             const int8_t* wb = wr + int64_t(b0 + k) * kBlock;
             const int8_t* xb = xr + int64_t(b0 + k) * kBlock;
-            if (i == 0) _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchBytes), _MM_HINT_T0);
+            if (i == 0) {
+              _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchWeights), _MM_HINT_T1);
+              _mm_prefetch(reinterpret_cast<const char*>(xb + kPrefetchActivations), _MM_HINT_T0);
+            }
             const __m256i lo = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb)),
                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb)));
             const __m256i hi = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb + 32)),
@@ -122,8 +128,9 @@ PackedX PackActivations(const int8_t* xq, const float* xs, int n, int cols) {
   return {reinterpret_cast<const int8_t*>(q), s, groups};
 }
 
-// kTileRows weight rows, interleaved per block ([block][row][64 bytes]) so one pointer walks them all;
-// rows past the matrix are zero. scales is [block][row].
+// kTileRows weight rows, interleaved per block ([block][row][64 bytes], then the same for |w|) so one
+// pointer walks them all and the inner loop needs no vpabsb; rows past the matrix are zero. scales is
+// [block][row].
 struct PackedTile {
   int8_t* q;
   float* scales;
@@ -132,16 +139,19 @@ struct PackedTile {
 PackedTile PackTile(const MatrixView& w, int r0, int rows) {
   const int cols = w.cols;
   const int blocks = cols / kBlock;
-  auto* base = static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, int64_t(blocks) * kTileRows * (kBlock + 4)));
-  PackedTile t{reinterpret_cast<int8_t*>(base), reinterpret_cast<float*>(base + int64_t(blocks) * kTileRows * kBlock)};
+  auto* base =
+      static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, int64_t(blocks) * kTileRows * (2 * kBlock + 4)));
+  PackedTile t{reinterpret_cast<int8_t*>(base), reinterpret_cast<float*>(base + int64_t(blocks) * kTileRows * 2 * kBlock)};
   for (int rr = 0; rr < kTileRows; ++rr) {
     const int8_t* src = w.q + int64_t(r0 + rr) * cols;
     for (int b = 0; b < blocks; ++b) {
-      int8_t* dst = t.q + (int64_t(b) * kTileRows + rr) * kBlock;
-      for (int h = 0; h < 2; ++h)
-        _mm256_store_si256(reinterpret_cast<__m256i*>(dst + 32 * h),
-                           rr < rows ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + int64_t(b) * kBlock + 32 * h))
-                                     : _mm256_setzero_si256());
+      int8_t* dst = t.q + (int64_t(b) * kTileRows * 2 + rr) * kBlock;
+      for (int h = 0; h < 2; ++h) {
+        const __m256i v = rr < rows ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + int64_t(b) * kBlock + 32 * h))
+                                    : _mm256_setzero_si256();
+        _mm256_store_si256(reinterpret_cast<__m256i*>(dst + 32 * h), v);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(dst + kTileRows * kBlock + 32 * h), _mm256_abs_epi8(v));
+      }
       t.scales[b * kTileRows + rr] = rr < rows ? w.scales[int64_t(r0 + rr) * blocks + b] : 0.0f;
     }
   }
@@ -172,7 +182,7 @@ void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0,
 #pragma GCC unroll 8
     for (int rr = 0; rr < R; ++rr) facc[rr] = _mm256_setzero_ps();
     const int8_t* wb = t.q;
-    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes, wb += R * kBlock) {
+    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes, wb += 2 * R * kBlock) {
       __m256i acc[R];
 #pragma GCC unroll 8
       for (int rr = 0; rr < R; ++rr) acc[rr] = _mm256_setzero_si256();
@@ -182,9 +192,13 @@ void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0,
 #pragma GCC unroll 8
         for (int rr = 0; rr < R; ++rr) {
           const __m256i wv = _mm256_set1_epi32(Load32(wb + rr * kBlock + 4 * k));
-          const __m256i products = _mm256_maddubs_epi16(_mm256_abs_epi8(wv), _mm256_sign_epi8(xv, wv));
+          const __m256i wabs = _mm256_set1_epi32(Load32(wb + (R + rr) * kBlock + 4 * k));
+          const __m256i products = _mm256_maddubs_epi16(wabs, _mm256_sign_epi8(xv, wv));
           acc[rr] = _mm256_add_epi32(acc[rr], _mm256_madd_epi16(products, ones));
         }
+        // Keeps GCC from re-associating the 16 adds into a tree of temporaries that spill (16 ymm only).
+#pragma GCC unroll 8
+        for (int rr = 0; rr < R; ++rr) asm("" : "+x"(acc[rr]));
       }
       const __m256 xscale = _mm256_load_ps(sg + b * kLanes);
 #pragma GCC unroll 8

@@ -20,6 +20,9 @@ class ThreadPool {
   int size() const { return size_; }
   // Splits [0, n) into size() contiguous chunks whose boundaries are multiples of `align` (except the end)
   // and runs fn(begin, end, worker_index) on each; returns when all are done. Not reentrant.
+  // Empty chunks (n small for the pool) are skipped, so fn always gets begin < end; worker_index is the
+  // chunk's index, 0 being the calling thread, which always runs the first chunk itself. An exception from
+  // any chunk is rethrown here once all chunks have finished.
   void ParallelFor(int64_t n, int64_t align, const std::function<void(int64_t, int64_t, int)>& fn);
 
  private:

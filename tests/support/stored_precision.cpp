@@ -16,13 +16,15 @@ float RoundToBf16(float x) {  // nearest, ties to even
 
 float RoundToF16(float x) { return float(static_cast<_Float16>(x)); }
 
-// llama.cpp's Q8_0: d = max|x| / 127 stored as f16, q = round(x / d) half away from zero, value q * d.
+// llama.cpp's Q8_0: d = max|x| / 127; q = round(x * (1 / d)) half away from zero, with d as computed; the
+// file stores d as f16, so the value read back is q * f16(d).
 void RoundQ8_0Block(float* x, int n) {
   float amax = 0;
   for (int i = 0; i < n; ++i) amax = std::max(amax, std::abs(x[i]));
-  const float d = RoundToF16(amax / 127.0f);
+  const float d = amax / 127.0f;
   const float inverse = d != 0 ? 1.0f / d : 0.0f;
-  for (int i = 0; i < n; ++i) x[i] = std::round(x[i] * inverse) * d;
+  const float stored_d = RoundToF16(d);
+  for (int i = 0; i < n; ++i) x[i] = std::round(x[i] * inverse) * stored_d;
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 // EncodeAsIds), agreement with tokenizing the whole templated string in one go, trimming, the system prompt,
 // and the errors for conversations that do not alternate.
 #include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
 
 #include <QTest>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -23,6 +26,69 @@ ChatMessage Model(std::string text) { return {Role::kModel, std::move(text)}; }
 
 void Append(std::vector<int>& ids, const std::vector<int>& more) { ids.insert(ids.end(), more.begin(), more.end()); }
 
+// The tiny model normalizes with NFKC (sentencepiece's default), which turns "\n" into a space; Gemma's own
+// tokenizer normalizes nothing. This one is trained like the tiny model but with Gemma's identity rule, so
+// newlines stay newlines.
+std::string IdentityModel() {
+  const char* data = std::getenv("GEMMA_TEST_DATA");
+  const std::filesystem::path dir =
+      data ? std::filesystem::path(data) : std::filesystem::path(__FILE__).parent_path() / "../../data";
+  const std::string corpus = (dir / "tokenizer_corpus.txt").string();
+  std::string model;
+  const auto status = sentencepiece::SentencePieceTrainer::Train(
+      "--input=" + corpus +
+          " --vocab_size=400 --model_type=bpe --byte_fallback=true --split_digits=true"
+          " --add_dummy_prefix=false --remove_extra_whitespaces=false --normalization_rule_name=identity"
+          " --user_defined_symbols=<start_of_turn>,<end_of_turn> --pad_id=0 --eos_id=1 --bos_id=2 --unk_id=3"
+          " --hard_vocab_limit=false --character_coverage=1.0 --num_threads=1 --minloglevel=2",
+      nullptr, &model);
+  if (!status.ok()) qFatal("training failed: %s", status.ToString().c_str());
+  return model;
+}
+
+// The templated string tokenized in one go by sentencepiece alone, markers parsed from the text, BOS
+// inserted as an id since "<bos>" in text is not BOS.
+std::vector<int> WholeString(const sentencepiece::SentencePieceProcessor& sp, const std::string& templated) {
+  std::vector<int> ids{2};
+  Append(ids, sp.EncodeAsIds(templated));
+  return ids;
+}
+
+// Compares the template with tokenizing in one go over random conversations assembled from fragments that
+// stress the boundaries: markers, their pieces, spaces, newlines, bytes outside the vocabulary, Korean,
+// digits. Contents have no outer whitespace, so the templated string can be written without trimming.
+// Returns the first templated string where they differ, or nothing.
+std::string FirstDifference(const gemma::Tokenizer& tok, const sentencepiece::SentencePieceProcessor& sp) {
+  const std::vector<std::string> fragments{
+      "Hello", "the", "capital", "<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>", "<", ">", "\n", "\n\n",
+      " ",     "  ",  "model",   "user",            "\xC3\xA9",      "\xF0\x9F\x98\x80", "안녕", "합니다", "7",
+      "42",    ".",   "\t",      "_",               "\xE2\x96\x81",  "\xEF\xBC\xA1",
+      "\xEF\xBC\x9C",  "\xEF\xBC\x9E"};  // ▁ itself, fullwidth A, < and >
+  std::mt19937_64 rng(42);
+  auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\t'; };
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<ChatMessage> messages;
+    std::string templated;
+    const size_t turns = 1 + pick(4);
+    for (size_t t = 0; t < turns; ++t) {
+      std::string text;
+      for (size_t f = pick(8); f > 0; --f) text += fragments[pick(fragments.size())];
+      while (!text.empty() && is_space(text.front())) text.erase(0, 1);
+      while (!text.empty() && is_space(text.back())) text.pop_back();
+      const bool user = t % 2 == 0;
+      messages.push_back({user ? Role::kUser : Role::kModel, text});
+      templated += std::string("<start_of_turn>") + (user ? "user\n" : "model\n") + text + "<end_of_turn>\n";
+    }
+    const bool generation_prompt = messages.back().role == Role::kUser;
+    if (generation_prompt) templated += "<start_of_turn>model\n";
+    if (gemma::ApplyChatTemplate(tok, messages, {}, generation_prompt) != WholeString(sp, templated)) {
+      return templated;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 class TestChatTemplate : public QObject {
@@ -36,13 +102,6 @@ class TestChatTemplate : public QObject {
     const int id = ref_.PieceToId(piece);
     if (ref_.IdToPiece(id) != piece) qFatal("piece %s is not in the tiny vocabulary", piece.c_str());
     return id;
-  }
-  // The templated string tokenized in one go by sentencepiece alone, markers parsed from the text, BOS
-  // inserted as an id since "<bos>" in text is not BOS.
-  std::vector<int> WholeString(const std::string& templated) {
-    std::vector<int> ids{2};
-    Append(ids, ref_.EncodeAsIds(templated));
-    return ids;
   }
 
  private slots:
@@ -117,41 +176,28 @@ class TestChatTemplate : public QObject {
     }
     const bool generation_prompt = messages.back().role == Role::kUser;
     QCOMPARE(gemma::ApplyChatTemplate(*tok_, messages, system.toStdString(), generation_prompt),
-             WholeString(templated.toStdString()));
+             WholeString(ref_, templated.toStdString()));
   }
 
   void equalsTokenizingTheWholeTemplatedStringForRandomConversations() {
-    // Texts assembled from fragments that stress the boundaries: markers, their pieces, spaces, newlines,
-    // bytes outside the vocabulary, Korean, digits. Contents have no outer whitespace, so the templated
-    // string can be written without trimming.
-    const std::vector<std::string> fragments{
-        "Hello", "the", "capital", "<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>", "<", ">", "\n", "\n\n",
-        " ",     "  ",  "model",   "user",            "\xC3\xA9",      "\xF0\x9F\x98\x80", "안녕", "합니다", "7",
-        "42",    ".",   "\t",      "_",               "\xE2\x96\x81",  "\xEF\xBC\xA1",
-        "\xEF\xBC\x9C",  "\xEF\xBC\x9E"};  // ▁ itself, fullwidth A, < and >
-    std::mt19937_64 rng(42);
-    auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
-    auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\t'; };
-    for (int trial = 0; trial < 300; ++trial) {
-      std::vector<ChatMessage> messages;
-      std::string templated;
-      const size_t turns = 1 + pick(4);
-      for (size_t t = 0; t < turns; ++t) {
-        std::string text;
-        for (size_t f = pick(8); f > 0; --f) text += fragments[pick(fragments.size())];
-        while (!text.empty() && is_space(text.front())) text.erase(0, 1);
-        while (!text.empty() && is_space(text.back())) text.pop_back();
-        const bool user = t % 2 == 0;
-        messages.push_back({user ? Role::kUser : Role::kModel, text});
-        templated += std::string("<start_of_turn>") + (user ? "user\n" : "model\n") + text + "<end_of_turn>\n";
-      }
-      const bool generation_prompt = messages.back().role == Role::kUser;
-      if (generation_prompt) templated += "<start_of_turn>model\n";
-      const std::vector<int> arithmetic = gemma::ApplyChatTemplate(*tok_, messages, {}, generation_prompt);
-      if (arithmetic != WholeString(templated)) {
-        QFAIL(("the template differs from tokenizing in one go for: " + templated).c_str());
-      }
-    }
+    const std::string differing = FirstDifference(*tok_, ref_);
+    QVERIFY2(differing.empty(), ("the template differs from tokenizing in one go for: " + differing).c_str());
+  }
+
+  void equalsTokenizingTheWholeTemplatedStringWithGemmasIdentityNormalization() {
+    const std::string model = IdentityModel();
+    const gemma::Tokenizer tok(model);
+    sentencepiece::SentencePieceProcessor sp;
+    QVERIFY(sp.LoadFromSerializedProto(model).ok());
+    // The control experiment: here a newline really is a newline, unlike in the NFKC tiny model.
+    QVERIFY(sp.EncodeAsIds("\n") != sp.EncodeAsIds(" "));
+    QVERIFY(tok.Decode(tok.Encode("a\nb")) == "a\nb");
+    const std::string differing = FirstDifference(tok, sp);
+    QVERIFY2(differing.empty(), ("the template differs from tokenizing in one go for: " + differing).c_str());
+    const std::vector<ChatMessage> messages{User("line one\nline two"), Model("ok\n\n- a\n- b")};
+    QCOMPARE(gemma::ApplyChatTemplate(tok, messages, "sys", false),
+             WholeString(sp, "<start_of_turn>user\nsys\n\nline one\nline two<end_of_turn>\n"
+                             "<start_of_turn>model\nok\n\n- a\n- b<end_of_turn>\n"));
   }
 
   void startsWithBosAndEndsWithTheGenerationPrompt() {

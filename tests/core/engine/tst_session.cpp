@@ -79,7 +79,7 @@ class SessionTest : public QObject {
     options.sampling.seed = 3;
     std::string streamed;
     int calls = 0;
-    const GenerationResult r = session.Reply({{Role::kUser, "안녕하세요! 오늘 기분이 어떠세요?"}}, "", options,
+    const GenerationResult r = session.Reply(std::vector<ChatMessage>{{Role::kUser, "안녕하세요! 오늘 기분이 어떠세요?"}}, "", options,
                                              [&](std::string_view piece, const GenerationStats& stats) {
                                                QVERIFY(IsValidUtf8(piece));
                                                streamed += piece;
@@ -95,7 +95,7 @@ class SessionTest : public QObject {
     std::atomic<bool> cancel{false};
     int pieces = 0;
     const GenerationResult r = session.Reply(
-        {{Role::kUser, "Write a short poem about the sea."}}, "", Greedy(100),
+        std::vector<ChatMessage>{{Role::kUser, "Write a short poem about the sea."}}, "", Greedy(100),
         [&](std::string_view, const GenerationStats& stats) {
           if (++pieces == 3) cancel = true;
         },
@@ -106,7 +106,7 @@ class SessionTest : public QObject {
 
   void maxTokensIsRespected() {
     Session session(model_, runtime_);
-    const GenerationResult r = session.Reply({{Role::kUser, "Hello"}}, "", Greedy(5));
+    const GenerationResult r = session.Reply(std::vector<ChatMessage>{{Role::kUser, "Hello"}}, "", Greedy(5));
     QVERIFY(r.stats.generated_tokens <= 5);
     if (r.stop == StopReason::kMaxTokens) QCOMPARE(r.stats.generated_tokens, 5);
   }
