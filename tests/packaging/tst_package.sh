@@ -197,13 +197,16 @@ head -c 100000 /dev/urandom >"$data/models/my-own-model.gemma"
 echo "# A chat I exported" >"$home/Documents/chat.md"
 
 for tool in $tools; do
-  out=$("${user_env[@]}" "$root/usr/bin/$tool" --version 2>"$work/$tool.err") ||
+  out=$(timeout 60 "${user_env[@]}" "$root/usr/bin/$tool" --version 2>"$work/$tool.err") ||
     { cat "$work/$tool.err"; fail "installed $tool --version failed"; }
   [[ $out == "$tool $version" || $out == "$tool $version "* ]] ||
     fail "installed $tool --version says '$out', not '$tool $version'"
   # The man page names every option --help lists.
   page=$(zcat "$root/usr/share/man/man1/$tool.1.gz" | sed 's/\\-/-/g; s/\\f[BIRP]//g')
-  for option in $("${user_env[@]}" "$root/usr/bin/$tool" --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+  help=$(timeout 60 "${user_env[@]}" "$root/usr/bin/$tool" --help 2>/dev/null) || fail "installed $tool --help failed"
+  options=$(grep -oE -- '--[a-z][a-z0-9-]*' <<<"$help" | sort -u)
+  [[ $options == *--version* ]] || fail "$tool --help does not list --version: $help"
+  for option in $options; do
     grep -qE -- "$option([^a-z0-9-]|$)" <<<"$page" || fail "$tool.1 does not mention $option from $tool --help"
   done
 done
