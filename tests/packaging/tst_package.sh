@@ -131,7 +131,9 @@ if built gemma-chat; then
   desktop=$work/x/usr/share/applications/gemma-chat.desktop
   if has appstreamcli; then
     appstreamcli validate --no-net "$metainfo" || fail "appstreamcli validate: $(basename "$metainfo")"
-    pass "appstreamcli validate --no-net"
+    # The metainfo together with the desktop entry and icons, as a software centre reads them.
+    appstreamcli validate-tree --no-net "$work/x" || fail "appstreamcli validate-tree on the package's files"
+    pass "appstreamcli validate and validate-tree --no-net"
   else
     echo "skip: appstreamcli is not installed"
   fi
@@ -159,7 +161,14 @@ if built gemma-chat; then
     png=$work/x/usr/share/icons/hicolor/${size}x${size}/apps/gemma-chat.png
     is_png "$png" && [[ $(png_size "$png") == "${size}x${size}" ]] || fail "$png is not a ${size}x${size} PNG"
   done
-  pass "desktop entry, metainfo ($id) and ${#icon_sizes[@]} PNG icons agree"
+  # The screenshots are the app's own (resources/screenshots/), published where the metainfo points.
+  shots=$(sed -n 's:.*<image>\(.*\)</image>.*:\1:p' "$metainfo")
+  [[ -n $shots ]] || fail "the metainfo has no screenshots"
+  for url in $shots; do
+    is_png "$source_dir/resources/screenshots/$(basename "$url")" ||
+      fail "the metainfo shows $url, which is not a PNG in resources/screenshots/"
+  done
+  pass "desktop entry, metainfo ($id), $(wc -w <<<"$shots") screenshots and ${#icon_sizes[@]} PNG icons agree"
 fi
 changelog_version=$(zcat "$work/x/usr/share/doc/gemma-chat/changelog.gz" | sed -n '1s/^gemma-chat (\([^)]*\)).*/\1/p')
 [[ $changelog_version == "$version" ]] || fail "the changelog's newest entry is '$changelog_version', not $version"
