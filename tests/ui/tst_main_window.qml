@@ -37,6 +37,7 @@ TestCase {
 
     function cleanup() {
         FakeEngine.reset()
+        Theme.dark = false
         if (window) window.destroy()
         window = null
         wait(0)
@@ -121,5 +122,25 @@ TestCase {
             verify(names.indexOf(wanted) >= 0, wanted + " is reachable by Tab: " + names.join(", "))
         for (const stop of chain)
             verify(stop.accessibleName !== "", "a Tab stop without a name: " + JSON.stringify(stop))
+    }
+
+    function test_theme_setting_switches_the_colours() {
+        start(true)
+        app.settings.theme = "light"
+        tryCompare(Theme, "dark", false)
+        const light = String(window.color)  // a copy: a colour read from a property follows it
+        app.settings.theme = "dark"
+        tryCompare(Theme, "dark", true)
+        verify(String(window.color) !== light, light)
+    }
+
+    function test_language_switches_at_once() {
+        start(true)
+        const button = child("newChatButton")
+        compare(button.text, "New chat")
+        app.settings.language = "ko"
+        tryCompare(button, "text", "새 대화")
+        app.settings.language = "en"
+        tryCompare(button, "text", "New chat")
     }
 }
