@@ -9,6 +9,3 @@ target_link_libraries(gemma-chat PRIVATE gemma_uiplugin gemma_ui_app gemma_ui Qt
 target_compile_definitions(gemma-chat PRIVATE GEMMA_VERSION="${PROJECT_VERSION}")
 set_target_properties(gemma-chat PROPERTIES WIN32_EXECUTABLE ON MACOSX_BUNDLE ON)
 install(TARGETS gemma-chat RUNTIME DESTINATION bin BUNDLE DESTINATION .)
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/gemma-chat.desktop DESTINATION share/applications)
-install(FILES ${PROJECT_SOURCE_DIR}/packaging/gemma-chat.metainfo.xml DESTINATION share/metainfo)
-install(FILES ${PROJECT_SOURCE_DIR}/resources/gemma-chat.svg DESTINATION share/icons/hicolor/scalable/apps)

@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
     <context>
+        <name>AboutDialog</name>
+        <message>
+            <source>About GemmaChat</source>
+            <translation>GemmaChat 정보</translation>
+        </message>
+        <message>
+            <source>user interface</source>
+            <translation>사용자 인터페이스</translation>
+        </message>
+        <message>
+            <source>vector arithmetic</source>
+            <translation>벡터 연산</translation>
+        </message>
+        <message>
+            <source>matrix products</source>
+            <translation>행렬 곱셈</translation>
+        </message>
+        <message>
+            <source>tokenizer</source>
+            <translation>토크나이저</translation>
+        </message>
+        <message>
+            <source>reading Hugging Face checkpoints</source>
+            <translation>Hugging Face 체크포인트 읽기</translation>
+        </message>
+        <message>
+            <source>GemmaChat %1</source>
+            <translation>GemmaChat %1</translation>
+        </message>
+        <message>
+            <source>Chat with Google's Gemma on this computer, offline.</source>
+            <translation>이 컴퓨터에서 오프라인으로 Google의 Gemma와 대화합니다.</translation>
+        </message>
+        <message>
+            <source>GemmaChat is free software under the %1. It is made with:</source>
+            <translation>GemmaChat은 %1에 따른 자유 소프트웨어입니다. 다음을 사용해 만들었습니다:</translation>
+        </message>
+        <message>
+            <source>Qt is used as the system's shared libraries, which you may replace with other builds of Qt.</source>
+            <translation>Qt는 시스템의 공유 라이브러리로 쓰이며, 다른 Qt 빌드로 바꿔 쓸 수 있습니다.</translation>
+        </message>
+        <message>
+            <source>Gemma models are provided by Google under the %1, which you accept when you download them. GemmaChat includes no Gemma weights and is not made by Google.</source>
+            <translation>Gemma 모델은 Google이 %1에 따라 제공하며, 내려받을 때 이 약관에 동의하게 됩니다. GemmaChat에는 Gemma 가중치가 들어 있지 않으며, GemmaChat은 Google이 만든 앱이 아닙니다.</translation>
+        </message>
+        <message>
+            <source>Gemma Terms of Use</source>
+            <translation>Gemma 이용 약관</translation>
+        </message>
+        <message>
+            <source>The complete license texts are in %1 and %2.</source>
+            <translation>라이선스 전문은 %1 및 %2에 있습니다.</translation>
+        </message>
+    </context>
+    <context>
         <name>ChatPage</name>
         <message>
             <source>Dismiss</source>
@@ -572,6 +627,14 @@
         <message>
             <source>Language</source>
             <translation>언어</translation>
+        </message>
+        <message>
+            <source>About</source>
+            <translation>정보</translation>
+        </message>
+        <message>
+            <source>About GemmaChat %1 and its licenses</source>
+            <translation>GemmaChat %1 정보 및 라이선스</translation>
         </message>
     </context>
     <context>

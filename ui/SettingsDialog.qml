@@ -223,6 +223,21 @@ Dialog {
                 onActivated: (i) => root.settings.language = values[i]
                 Accessible.name: qsTr("Language")
             }
+
+            SectionTitle { text: qsTr("About") }
+            Button {
+                objectName: "aboutButton"
+                Layout.columnSpan: 2
+                text: qsTr("About GemmaChat %1 and its licenses").arg(root.app.version)
+                onClicked: aboutDialog.open()
+            }
         }
+    }
+
+    AboutDialog {
+        id: aboutDialog
+        app: root.app
+        parent: Overlay.overlay
+        anchors.centerIn: parent
     }
 }

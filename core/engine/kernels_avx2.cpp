@@ -29,6 +29,14 @@ constexpr int kLanes = 8;         // activation rows per ymm in the lanes kernel
 constexpr int kPrefetchWeights = 16384;
 constexpr int kPrefetchActivations = 512;
 
+// Prefetches may point past the end of the data (they never fault); the address is formed as an integer so
+// that no out-of-range pointer is ever formed either.
+template <int kHint>
+inline void Prefetch(const void* base, int64_t offset) {
+  _mm_prefetch(reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(base) + uintptr_t(offset)),
+               static_cast<_mm_hint>(kHint));
+}
+
 inline int32_t Load32(const void* p) {
   int32_t v;
   std::memcpy(&v, p, sizeof v);
@@ -75,8 +83,8 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
             const int8_t* wb = wr + int64_t(b0 + k) * kBlock;
             const int8_t* xb = xr + int64_t(b0 + k) * kBlock;
             if (i == 0) {
-              _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchWeights), _MM_HINT_T1);
-              _mm_prefetch(reinterpret_cast<const char*>(xb + kPrefetchActivations), _MM_HINT_T0);
+              Prefetch<_MM_HINT_T1>(wb, kPrefetchWeights);
+              Prefetch<_MM_HINT_T0>(xb, kPrefetchActivations);
             }
             const __m256i lo = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb)),
                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb)));
