@@ -233,10 +233,11 @@ if built gemma-chat; then
   pass "installed gemma-chat started offscreen and saved a $(png_size "$shot") screenshot"
 fi
 if ((${#models[@]})) && built gemma-cli; then
-  answer=$("${user_env[@]}" "$root/usr/bin/gemma-cli" --model "$root${models[0]}" --prompt "Hello!" -n 16 \
-    --temperature 0 2>"$work/gemma-cli.err") || { cat "$work/gemma-cli.err"; fail "gemma-cli cannot run ${models[0]}"; }
-  [[ -n ${answer//[[:space:]]/} ]] || fail "gemma-cli with ${models[0]} answered nothing"
-  pass "installed gemma-cli answers from the installed demo model: ${answer:0:60}"
+  answer=$(timeout 120 "${user_env[@]}" "$root/usr/bin/gemma-cli" --model "$root${models[0]}" --prompt "Hello!" \
+    -n 16 --temperature 0 --print-ids 2>"$work/gemma-cli.err") ||
+    { cat "$work/gemma-cli.err"; fail "gemma-cli cannot run ${models[0]}"; }
+  grep -qE '^prompt_ids: [0-9]+( [0-9]+)+$' <<<"$answer" || fail "gemma-cli with ${models[0]} did not run: $answer"
+  pass "installed gemma-cli runs the installed demo model: $(grep -v '_ids:' <<<"$answer" | head -c 60)"
 fi
 
 # ------------------------------------------------------------------------------------------------- removed
