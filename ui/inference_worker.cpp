@@ -28,8 +28,14 @@ void InferenceWorker::Load(qint64 load_id, const QString& path, int threads,
     emit loadFailed(load_id, QString(), true);
     return;
   }
-  auto progress = [this, load_id, cancel](uint64_t done, uint64_t total) {
-    if (total > 0) emit loadProgress(load_id, double(done) / double(total));
+  double reported = -1;
+  auto progress = [this, load_id, cancel, &reported](uint64_t done, uint64_t total) {
+    // Each half percent, not each chunk: every report is a queued event for the GUI thread.
+    const double fraction = total > 0 ? double(done) / double(total) : 0.0;
+    if (total > 0 && (fraction - reported >= 0.005 || done >= total)) {
+      reported = fraction;
+      emit loadProgress(load_id, fraction);
+    }
     return !(cancel && cancel->load());
   };
   try {

@@ -108,10 +108,13 @@ TestCase {
         for (const c of "apples") keyClick(c)
         const results = findChild(sidebar, "searchResults")
         tryCompare(results, "visible", true)
-        tryVerify(() => results.count >= 1, 5000)
-        verify(!list().visible)
+        // Searches run off the GUI thread, one per keystroke: wait for the answer to the whole word.
         let hit = null
-        tryVerify(() => { hit = results.itemAtIndex(0); return hit !== null })
+        tryVerify(() => {
+            hit = results.count >= 1 && !app.chat.searchResults.busy ? results.itemAtIndex(0) : null
+            return hit !== null && hit.title === "Apples are red"
+        }, 5000)
+        verify(!list().visible)
         mouseClick(hit)
         tryCompare(app.chat, "conversationId", first)
         keyClick(Qt.Key_Escape)  // clears the search
