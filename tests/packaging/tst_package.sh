@@ -13,9 +13,10 @@
 #  - removed again: every file it installed is gone, and the user's data (models, conversations) is not.
 # Usage: tst_package.sh CONF   (CONF: package_test.conf, written by CMake)
 # GEMMA_KEEP_TEST_DIR=1 keeps the scratch dir (package, install root, screenshot) for a look afterwards.
+# shellcheck disable=SC2154  # source_dir, build_dir, version, tools and qml_dir come from the sourced CONF
 set -euo pipefail
 # shellcheck source=/dev/null
-. "$1"
+. "$1"  # source_dir, build_dir, version, tools, qml_dir
 export PATH="$PATH:/usr/sbin:/sbin"  # dpkg looks for ldconfig and start-stop-daemon on PATH
 export LC_ALL=C.UTF-8
 
@@ -49,7 +50,7 @@ pass "control: gemma-chat $version $arch"
 
 depends=$(field Depends)
 # Every name in Depends, alternatives included, without version constraints.
-depends_names=" $(tr ',|' '\n\n' <<<"$depends" | sed 's/(.*)//; s/[[:space:]]//g' | tr '\n' ' ') "
+depends_names=" $(tr ',|' '\n' <<<"$depends" | sed 's/(.*)//; s/[[:space:]]//g' | tr '\n' ' ') "
 need() { [[ $depends_names == *" $1 "* ]] || fail "Depends lacks $1 ($2). Depends: $depends"; }
 need libsentencepiece0 "the tokenizer library, found by dpkg-shlibdeps"
 [[ $depends_names =~ \ libopenblas0[^\ ]*\  ]] || fail "Depends lacks libopenblas0: $depends"
@@ -79,7 +80,7 @@ if built gemma-chat; then
   qml_modules=$(qml_packages | sort -u)
   [[ -n $qml_modules ]] || fail "found no QML module packages for the app's imports"
   for module in $qml_modules; do need "$module" "a QML module the app loads"; done
-  pass "Depends has the libraries and the QML modules:" $qml_modules
+  pass "Depends has the libraries and the QML modules:" "$(tr '\n' ' ' <<<"$qml_modules")"
 else
   pass "Depends has the libraries"
 fi
@@ -159,7 +160,7 @@ if built gemma-chat; then
   [[ $release == "$version" ]] || fail "the metainfo's newest release is $release, the project is $version"
   for size in "${icon_sizes[@]}"; do
     png=$work/x/usr/share/icons/hicolor/${size}x${size}/apps/gemma-chat.png
-    is_png "$png" && [[ $(png_size "$png") == "${size}x${size}" ]] || fail "$png is not a ${size}x${size} PNG"
+    if ! is_png "$png" || [[ $(png_size "$png") != "${size}x${size}" ]]; then fail "$png is not a ${size}x${size} PNG"; fi
   done
   # The screenshots are the app's own (resources/screenshots/), published where the metainfo points.
   shots=$(sed -n 's:.*<image>\(.*\)</image>.*:\1:p' "$metainfo")
@@ -228,15 +229,16 @@ if built gemma-chat; then
     cat "$work/gemma-chat.log"
     fail "the installed gemma-chat did not take its screenshot"
   fi
-  is_png "$shot" && [[ $(png_size "$shot") == 1024x640 ]] || fail "$shot is not a 1024x640 PNG"
+  if ! is_png "$shot" || [[ $(png_size "$shot") != 1024x640 ]]; then fail "$shot is not a 1024x640 PNG"; fi
   [[ -f $data/conversations.sqlite ]] || fail "gemma-chat did not open its conversations in $data"
   pass "installed gemma-chat started offscreen and saved a $(png_size "$shot") screenshot"
 fi
 if ((${#models[@]})) && built gemma-cli; then
-  answer=$("${user_env[@]}" "$root/usr/bin/gemma-cli" --model "$root${models[0]}" --prompt "Hello!" -n 16 \
-    --temperature 0 2>"$work/gemma-cli.err") || { cat "$work/gemma-cli.err"; fail "gemma-cli cannot run ${models[0]}"; }
-  [[ -n ${answer//[[:space:]]/} ]] || fail "gemma-cli with ${models[0]} answered nothing"
-  pass "installed gemma-cli answers from the installed demo model: ${answer:0:60}"
+  answer=$(timeout 120 "${user_env[@]}" "$root/usr/bin/gemma-cli" --model "$root${models[0]}" --prompt "Hello!" \
+    -n 16 --temperature 0 --print-ids 2>"$work/gemma-cli.err") ||
+    { cat "$work/gemma-cli.err"; fail "gemma-cli cannot run ${models[0]}"; }
+  grep -qE '^prompt_ids: [0-9]+( [0-9]+)+$' <<<"$answer" || fail "gemma-cli with ${models[0]} did not run: $answer"
+  pass "installed gemma-cli runs the installed demo model: $(grep -v '_ids:' <<<"$answer" | head -c 60)"
 fi
 
 # ------------------------------------------------------------------------------------------------- removed
