@@ -134,7 +134,10 @@ Options ParseArguments(int argc, char** argv) {
 
 std::string JoinIds(const std::vector<int>& ids) {
   std::string out;
-  for (int id : ids) out += (out.empty() ? "" : " ") + std::to_string(id);
+  for (int id : ids) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(id);
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "core/model/checkpoint.h"
 #include "core/model/importer.h"
 #include "core/model/model_file.h"
+#include "core/model/format_bytes.h"
 #include "core/model/synthetic_checkpoint.h"
 
 namespace {

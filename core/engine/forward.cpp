@@ -75,11 +75,13 @@ void ForwardPass::Run(KvCache& cache, std::span<const int> tokens, int start, st
   if (n == 0) throw Error("nothing to run: no tokens");
   if (start < 0 || start + n > cache.context())
     throw Error("the conversation does not fit in the context of " + std::to_string(cache.context()) + " tokens");
-  if (logits.size() < (all_positions ? n * vocab : vocab)) throw Error("logits buffer too small");
+  if (!logits.empty() && logits.size() < (all_positions ? n * vocab : vocab)) throw Error("logits buffer too small");
   for (int done = 0; done < n; done += kMaxBatch) {
     const int count = std::min(kMaxBatch, n - done);
     const bool last_chunk = done + count == n;
-    float* out = all_positions ? logits.data() + done * vocab : (last_chunk ? logits.data() : nullptr);
+    float* out = logits.empty() ? nullptr
+                 : all_positions ? logits.data() + done * vocab
+                 : last_chunk ? logits.data() : nullptr;
     RunBatch(cache, tokens.subspan(done, count), start + done, out, all_positions);
   }
 }

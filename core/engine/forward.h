@@ -21,7 +21,8 @@ class ForwardPass {
   ForwardPass(const Model& model, Runtime& runtime, int context);
 
   // Runs tokens at positions [start, start + tokens.size()), writing their K/V into cache. Logits go to
-  // `logits`: [vocab] for the last token, or [tokens.size(), vocab] with all_positions. Chunks by itself.
+  // `logits`: [vocab] for the last token, or [tokens.size(), vocab] with all_positions; an empty span skips
+  // the output head (a prefill chunk whose logits nobody reads). Chunks by itself.
   void Run(KvCache& cache, std::span<const int> tokens, int start, std::span<float> logits,
            bool all_positions = false);
 

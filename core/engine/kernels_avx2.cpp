@@ -9,6 +9,7 @@
 //
 // GCC 12 warns about the deliberately undefined vectors inside its own intrinsic headers; not our code.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
 #include <cstring>
@@ -24,7 +25,17 @@ static_assert(kBlock == 64, "the AVX2 kernels assume two ymm per quantization bl
 constexpr int kLanesMinRows = 16;  // activation rows from which the lanes kernel wins (tests/bench)
 constexpr int kTileRows = 4;      // weight rows per lanes-kernel tile (16 ymm registers)
 constexpr int kLanes = 8;         // activation rows per ymm in the lanes kernel
-constexpr int kPrefetchBytes = 1024;
+// Decode prefetches, as in kernels_avx512.cpp: weights into L2 16 KB ahead, the activation row into L1.
+constexpr int kPrefetchWeights = 16384;
+constexpr int kPrefetchActivations = 512;
+
+// Prefetches may point past the end of the data (they never fault); the address is formed as an integer so
+// that no out-of-range pointer is ever formed either.
+template <int kHint>
+inline void Prefetch(const void* base, int64_t offset) {
+  _mm_prefetch(reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(base) + uintptr_t(offset)),
+               static_cast<_mm_hint>(kHint));
+}
 
 inline int32_t Load32(const void* p) {
   int32_t v;
@@ -71,7 +82,10 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
           if (k < count) {
             const int8_t* wb = wr + int64_t(b0 + k) * kBlock;
             const int8_t* xb = xr + int64_t(b0 + k) * kBlock;
-            if (i == 0) _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchBytes), _MM_HINT_T0);
+            if (i == 0) {
+              Prefetch<_MM_HINT_T1>(wb, kPrefetchWeights);
+              Prefetch<_MM_HINT_T0>(xb, kPrefetchActivations);
+            }
             const __m256i lo = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb)),
                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb)));
             const __m256i hi = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb + 32)),

@@ -71,16 +71,25 @@ GenerationResult Session::Generate(std::span<const int> prompt, const Generation
 
   // Reuse the cached prefix; the last prompt token is always run, since its logits start the reply.
   const size_t reused = std::min(CommonPrefix(history_, prompt), prompt.size() - 1);
-  history_.assign(prompt.begin(), prompt.end());
+  history_.resize(reused);
   stats.reused_tokens = int(reused);
-  stats.prefill_tokens = int(prompt.size() - reused);
+  // Prefill chunk by chunk, checking the cancel flag between chunks so Stop is prompt even on a long prompt;
+  // only the last chunk computes logits. history_ grows only by what the cache really holds.
   const auto prefill_start = Clock::now();
-  try {
-    forward_->Run(*cache_, prompt.subspan(reused), int(reused), logits_);
-  } catch (...) {
-    history_.resize(reused);  // only what the cache really holds
-    throw;
+  while (history_.size() < prompt.size()) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      result.stop = StopReason::kCancelled;
+      stats.prefill_tokens = int(history_.size() - reused);
+      stats.prefill_seconds = SecondsSince(prefill_start);
+      return result;
+    }
+    const size_t start = history_.size();
+    const size_t count = std::min<size_t>(ForwardPass::kMaxBatch, prompt.size() - start);
+    const bool last = start + count == prompt.size();
+    forward_->Run(*cache_, prompt.subspan(start, count), int(start), last ? std::span<float>(logits_) : std::span<float>());
+    history_.insert(history_.end(), prompt.begin() + start, prompt.begin() + start + count);
   }
+  stats.prefill_tokens = int(prompt.size() - reused);
   stats.prefill_seconds = SecondsSince(prefill_start);
   if (options.keep_prompt_logits) result.prompt_logits = logits_;
 

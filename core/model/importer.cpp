@@ -19,6 +19,7 @@
 #include "core/engine/tokenizer.h"
 #include "core/model/model_file.h"
 #include "core/model/model_layout.h"
+#include "core/model/format_bytes.h"
 
 namespace gemma {
 namespace {

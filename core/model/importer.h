@@ -27,8 +27,8 @@ using ImportProgressFn = std::function<bool(const ImportProgress&)>;
 
 struct ImportOptions {
   WeightType weight_type = WeightType::kInt8;
-  ImportProgressFn progress;
-  std::string name;  // overrides the checkpoint's model name when not empty
+  ImportProgressFn progress{};  // {}: designated initializers may leave it out without a warning
+  std::string name{};           // overrides the checkpoint's model name when not empty
 };
 
 // Thrown when the progress callback asked to stop; nothing is left behind.

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine/error.h"
+#include "core/model/format_bytes.h"
 
 namespace gemma {
 namespace {

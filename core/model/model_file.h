@@ -34,7 +34,6 @@
 // (A file truncated by someone else while it is mapped can still fault: nothing can check that.)
 #pragma once
 
-#include "core/model/format_bytes.h"
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -83,6 +82,5 @@ ModelFilePlan PlanModelFile(const ModelConfig& config, const ModelInfo& info, We
 
 // The current time as ISO 8601 UTC, as "created" holds it.
 std::string CurrentTimeIso8601();
-
 
 }  // namespace gemma

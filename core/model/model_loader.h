@@ -14,7 +14,7 @@ namespace gemma {
 
 struct LoadOptions {
   WeightType weight_type = WeightType::kInt8;  // for checkpoints only; a model file has its own
-  ImportProgressFn progress;                   // for checkpoints only: returning false cancels (ImportCancelled)
+  ImportProgressFn progress{};                 // for checkpoints only: returning false cancels (ImportCancelled)
 };
 
 // A GemmaChat model file (recognised by its magic, whatever its name), a Hugging Face folder, or a .gguf

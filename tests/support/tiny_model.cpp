@@ -44,6 +44,7 @@ const std::string& TinyTokenizerModel() {
         " --vocab_size=400 --model_type=bpe --byte_fallback=true --split_digits=true"
         " --add_dummy_prefix=false --remove_extra_whitespaces=false"
         " --user_defined_symbols=<start_of_turn>,<end_of_turn> --pad_id=0 --eos_id=1 --bos_id=2 --unk_id=3"
+        " --bos_piece=<bos> --eos_piece=<eos> --normalization_rule_name=identity"
         " --hard_vocab_limit=false --character_coverage=1.0 --num_threads=1 --minloglevel=2";
     const auto status = sentencepiece::SentencePieceTrainer::Train(args);
     if (!status.ok()) throw std::runtime_error("spm training failed: " + status.ToString());

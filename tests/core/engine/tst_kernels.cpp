@@ -202,6 +202,10 @@ class TestKernels : public QObject {
       cases.push_back({64, 1024, n, 17, 63, 71});
       cases.push_back({100, 640, n, 33, 99, 128});
     }
+    // Rows as long as Gemma's down projection (kernels may take several such rows per pass), with row
+    // counts that leave every kind of remainder.
+    for (int n : {1, 2, 3, 9})
+      for (int rows : {7, 10}) cases.push_back({rows, 16384, n, 1, rows, rows + 1});
     int checked = 0;
     for (const Case& c : cases) {
       const Int8Matrix w = RandomInt8Matrix(c.rows, c.cols, 7 * c.rows + c.cols + c.n);

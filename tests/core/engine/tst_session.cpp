@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/engine/forward.h"
 #include "core/engine/session.h"
 #include "core/model/importer.h"
 #include "tests/support/tiny_checkpoint.h"
@@ -102,6 +103,23 @@ class SessionTest : public QObject {
         &cancel);
     if (r.stop != StopReason::kCancelled) QSKIP("the model stopped by itself before three tokens");
     QCOMPARE(r.stats.generated_tokens, 3);
+  }
+
+  void cancelDuringPrefillStopsAtAChunkBoundary() {
+    // A prompt of more than one prefill chunk, cancelled before it starts and then run: Stop never waits for
+    // the whole prompt, and the session stays usable.
+    Session session(model_, runtime_);
+    const std::vector<int> prompt = TinyPrompt(tiny_, session.context() - 8);
+    QVERIFY(int(prompt.size()) > ForwardPass::kMaxBatch);
+    std::atomic<bool> cancel{true};
+    const GenerationResult cancelled = session.Generate(prompt, Greedy(4), {}, &cancel);
+    QCOMPARE(cancelled.stop, StopReason::kCancelled);
+    QCOMPARE(cancelled.stats.prefill_tokens, 0);
+    QVERIFY(cancelled.tokens.empty());
+    QVERIFY(session.history().empty());
+    const GenerationResult run = session.Generate(prompt, Greedy(4));
+    QCOMPARE(run.stats.reused_tokens, 0);
+    QCOMPARE(run.stats.prefill_tokens, int(prompt.size()));
   }
 
   void maxTokensIsRespected() {

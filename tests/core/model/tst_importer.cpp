@@ -20,6 +20,7 @@
 #include "core/model/importer.h"
 #include "core/model/model_file.h"
 #include "core/model/synthetic_checkpoint.h"
+#include "tests/support/hf_writer.h"
 #include "tests/support/tiny_checkpoint.h"
 #include "tests/support/tiny_model.h"
 
@@ -526,6 +527,19 @@ void TestImporter::convertCommandLine() {
            1);
   QVERIFY2(output.contains("cannot read"), qPrintable(output));
   QCOMPARE(ListDir(folder), std::set<std::string>{"already.gemma"});
+
+  // A real conversion: a Hugging Face folder to an f32 file under another name.
+  gemma::testing::WriteHfFolder(folder / "hf", tiny_, gemma::testing::HfDtype::kBF16, /*shards=*/2);
+  const fs::path out = folder / "converted.gemma";
+  QCOMPARE(run({QString::fromStdString((folder / "hf").string()), QString::fromStdString(out.string()), "--weights",
+                "f32", "--name", "My Gemma"},
+               &output),
+           0);
+  QVERIFY2(output.contains("100%") && output.contains("Wrote"), qPrintable(output));
+  const gemma::ModelFileHeader header = gemma::ReadModelFileHeader(out);
+  QCOMPARE(header.info.name, std::string("My Gemma"));
+  QCOMPARE(header.weight_type, gemma::WeightType::kF32);
+  QVERIFY(header.config == tiny_.config);
 }
 
 void TestImporter::convertSigintRemovesThePartialFile() {

@@ -1,0 +1,79 @@
+// The chat: messages above, the composer below, and any problem in plain words between them.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import GemmaChat
+
+Item {
+    id: root
+    required property AppController app
+    readonly property alias view: chatView
+    readonly property alias composer: composer
+
+    function focusComposer() { composer.focusInput() }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        ChatView {
+            id: chatView
+            app: root.app
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+        }
+
+        // Problems and notices: each says what happened and what to do; each can be dismissed.
+        Repeater {
+            model: [
+                { text: root.app.chat.errorString, error: true, clear: () => root.app.chat.clearError() },
+                { text: root.app.engine.errorString, error: true, clear: () => root.app.engine.clearError() },
+                { text: root.app.models.errorString, error: true, clear: () => root.app.models.clearError() },
+                { text: root.app.storeError, error: true, clear: null },
+                { text: root.app.chat.notice, error: false, clear: null }
+            ]
+            delegate: Rectangle {
+                required property var modelData
+                objectName: modelData.error ? "errorBanner" : "noticeBanner"
+                Layout.fillWidth: true
+                Layout.maximumWidth: Theme.contentWidth
+                Layout.alignment: Qt.AlignHCenter
+                Layout.leftMargin: 16
+                Layout.rightMargin: 16
+                Layout.bottomMargin: 6
+                visible: modelData.text !== ""
+                implicitHeight: bannerRow.implicitHeight + 16
+                radius: Theme.radius
+                color: modelData.error ? Theme.dangerBackground : Theme.noticeBackground
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: modelData.text
+                RowLayout {
+                    id: bannerRow
+                    anchors.fill: parent
+                    anchors.margins: 8
+                    Label {
+                        Layout.fillWidth: true
+                        text: modelData.text
+                        wrapMode: Text.WordWrap
+                        color: modelData.error ? Theme.danger : Theme.text
+                    }
+                    ToolButton {
+                        visible: modelData.clear !== null
+                        icon.source: "qrc:/icons/icons/close.svg"
+                        icon.color: Theme.mutedText
+                        onClicked: modelData.clear()
+                        Accessible.name: qsTr("Dismiss")
+                    }
+                }
+            }
+        }
+
+        Composer {
+            id: composer
+            app: root.app
+            Layout.fillWidth: true
+            Layout.maximumWidth: Theme.contentWidth + 32
+            Layout.alignment: Qt.AlignHCenter
+        }
+    }
+}

@@ -1,0 +1,101 @@
+// The first run, with no model yet: where to get Gemma, in plain words, and the import.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import GemmaChat
+
+ScrollView {
+    id: root
+    required property AppController app
+    signal importFolder()
+    signal importFile()
+    contentWidth: availableWidth
+
+    ColumnLayout {
+        width: Math.min(root.availableWidth - 48, 640)
+        x: (root.availableWidth - width) / 2
+        spacing: 14
+
+        Item { implicitHeight: 24 }
+
+        Image {
+            Layout.alignment: Qt.AlignHCenter
+            source: "qrc:/icons/gemma-chat.svg"
+            sourceSize.width: 72
+            sourceSize.height: 72
+            Accessible.ignored: true
+        }
+
+        Label {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Welcome to GemmaChat")
+            font.pixelSize: 26
+            font.bold: true
+            color: Theme.text
+            wrapMode: Text.WordWrap
+        }
+
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            color: Theme.text
+            font.pixelSize: 15
+            text: qsTr("GemmaChat runs Google's Gemma language model on this computer. Nothing you write leaves it, "
+                       + "and it works without the internet. First it needs the model itself, which you download once.")
+        }
+
+        Label {
+            Layout.fillWidth: true
+            text: qsTr("Where to get Gemma")
+            font.pixelSize: 17
+            font.bold: true
+            color: Theme.text
+        }
+
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            textFormat: Text.MarkdownText
+            color: Theme.text
+            font.pixelSize: 15
+            onLinkActivated: (link) => Qt.openUrlExternally(link)
+            text: qsTr("1. On Hugging Face, sign in and accept Google's terms on the page of "
+                       + "[google/gemma-2b-it](https://huggingface.co/google/gemma-2b-it) (about 5 GB, runs on most "
+                       + "computers) or [google/gemma-7b-it](https://huggingface.co/google/gemma-7b-it) (about 17 GB, "
+                       + "needs 12 GB of memory or more). The “-it” models are the ones made for chatting.\n"
+                       + "2. Download the whole folder, with config.json, tokenizer.model and the .safetensors files. "
+                       + "A GGUF file of Gemma (F32, F16, BF16 or Q8_0) works too.\n"
+                       + "3. Import it here. GemmaChat converts it once into its own compact file; the download "
+                       + "can be deleted afterwards.")
+        }
+
+        RowLayout {
+            Layout.alignment: Qt.AlignHCenter
+            spacing: 12
+            Button {
+                objectName: "welcomeImportFolder"
+                text: qsTr("Import a Hugging Face folder…")
+                highlighted: true
+                onClicked: root.importFolder()
+                Accessible.name: qsTr("Import a Hugging Face model folder")
+            }
+            Button {
+                objectName: "welcomeImportFile"
+                text: qsTr("Import a GGUF file…")
+                onClicked: root.importFile()
+                Accessible.name: qsTr("Import a GGUF file")
+            }
+        }
+
+        Label {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            color: Theme.mutedText
+            text: qsTr("You can also drop the folder or the file onto this window.")
+        }
+
+        Item { implicitHeight: 24 }
+    }
+}

@@ -1,0 +1,147 @@
+// AppController: builds the app's objects in order and keeps the settings applied to them.
+#include "ui/app_controller.h"
+
+#include <QClipboard>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QLocale>
+#include <QQmlEngine>
+#include <QStandardPaths>
+
+#include "core/chat/conversation_store.h"
+
+namespace gemma {
+
+AppController::AppController(QObject* parent) : QObject(parent) {
+  data_dir_ = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+AppController::~AppController() {
+  // Reverse order of creation (see the members); spelled out because the order matters.
+  chat_.reset();
+  importer_.reset();
+  models_.reset();
+  if (store_) store_->close();
+  store_.reset();
+  engine_.reset();
+  if (translator_installed_) QCoreApplication::removeTranslator(&translator_);
+}
+
+void AppController::setDataDir(const QString& dir) {
+  if (started_ || dir == data_dir_) return;
+  data_dir_ = dir;
+  emit dataDirChanged();
+}
+
+void AppController::setSettingsFile(const QString& file) {
+  if (started_ || file == settings_file_) return;
+  settings_file_ = file;
+  emit dataDirChanged();
+}
+
+QString AppController::storeError() const { return store_ ? store_->errorString() : QString(); }
+
+QString AppController::version() const { return QCoreApplication::applicationVersion(); }
+
+bool AppController::start() { return Start(InstalledBackend()); }
+
+bool AppController::Start(std::shared_ptr<EngineBackend> backend) {
+  if (started_) return true;
+  if (!backend) {
+    qWarning("AppController: no engine backend installed");
+    return false;
+  }
+  const QString models_dir = QDir(data_dir_).filePath(QStringLiteral("models"));
+  if (!QDir().mkpath(models_dir)) {
+    qWarning("AppController: cannot create %s", qPrintable(models_dir));
+    return false;
+  }
+  settings_ = std::make_unique<AppSettings>(settings_file_);
+  engine_ = std::make_unique<EngineController>(backend);
+  store_ = std::make_unique<ConversationStore>();
+  store_->open(QDir(data_dir_).filePath(QStringLiteral("conversations.sqlite")));
+  connect(store_.get(), &ConversationStore::errorChanged, this, &AppController::storeErrorChanged);
+  models_ = std::make_unique<ModelManager>(backend, engine_.get(), models_dir);
+  importer_ = std::make_unique<ImportController>(backend, models_dir);
+  chat_ = std::make_unique<ChatController>(store_.get(), engine_.get(), settings_.get());
+
+  connect(settings_.get(), &AppSettings::changed, this, &AppController::ApplyEngineSettings);
+  connect(settings_.get(), &AppSettings::languageChanged, this, &AppController::ApplyLanguage);
+  connect(importer_.get(), &ImportController::imported, this, [this](const QString& path) {
+    models_->refresh();
+    // The first model someone imports is the one they want to talk to.
+    if (engine_->state() == EngineController::NoModel) models_->load(path);
+  });
+  connect(engine_.get(), &EngineController::modelLoaded, this, [this] {
+    if (models_->indexOf(engine_->modelPath()) >= 0) settings_->setLastModel(engine_->modelPath());
+  });
+  ApplyEngineSettings();
+  ApplyLanguage();
+  started_ = true;
+  emit startedChanged();
+  emit storeErrorChanged();
+  return true;
+}
+
+void AppController::ApplyEngineSettings() {
+  models_->setContextSize(settings_->contextSize());
+  models_->SetThreads(settings_->threads());
+  // The context a reply gets follows the setting at once (the worker starts the session afresh).
+  if (engine_->state() == EngineController::Ready) engine_->SetContextSize(models_->ContextFor(engine_->model()));
+}
+
+void AppController::loadInitialModel(const QString& path) {
+  if (!started_) return;
+  if (path.isEmpty()) {
+    const QString last = settings_->lastModel();
+    if (!last.isEmpty() && models_->indexOf(last) >= 0) models_->load(last);
+    return;
+  }
+  const QString absolute = QFileInfo(path).absoluteFilePath();
+  if (models_->load(absolute)) return;
+  if (!QFileInfo(absolute).isDir() && !absolute.endsWith(QStringLiteral(".gguf"), Qt::CaseInsensitive)) return;
+  // A checkpoint, not a model file: quantized into memory on loading (slower, and no memory check first).
+  models_->clearError();
+  engine_->SetContextSize(settings_->contextSize());
+  engine_->load(absolute, settings_->threads());
+}
+
+QString AppController::effectiveLanguage() const {
+  const QString chosen = settings_ ? settings_->language() : QString();
+  if (!chosen.isEmpty()) return chosen;
+  return QLocale::system().language() == QLocale::Korean ? QStringLiteral("ko") : QStringLiteral("en");
+}
+
+void AppController::ApplyLanguage() {
+  if (translator_installed_) {
+    QCoreApplication::removeTranslator(&translator_);
+    translator_installed_ = false;
+  }
+  const QString language = effectiveLanguage();
+  if (language == QLatin1String("ko")) {
+    if (translator_.load(QStringLiteral(":/i18n/gemma_ko.qm"))) {
+      translator_installed_ = QCoreApplication::installTranslator(&translator_);
+    } else {
+      qWarning("AppController: the Korean translation is missing from the resources");
+    }
+    QLocale::setDefault(QLocale(QLocale::Korean, QLocale::SouthKorea));
+  } else {
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+  }
+  QQmlEngine* engine = qml_engine_ ? qml_engine_.data() : qmlEngine(this);
+  if (engine) engine->retranslate();
+}
+
+void AppController::copyText(const QString& text) {
+  if (QClipboard* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
+}
+
+QString AppController::formatBytes(qint64 bytes) const {
+  return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString AppController::localPath(const QUrl& url) const { return url.isLocalFile() ? url.toLocalFile() : url.toString(); }
+
+}  // namespace gemma

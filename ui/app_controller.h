@@ -1,0 +1,104 @@
+// AppController: the root of the app's C++ side, one per window. It owns the settings, the engine (and so
+// the inference thread), the conversation store, the model list, the importer and the chat controller,
+// and hands them to QML as typed properties. Created by the app's main (or by a test), given its data
+// folder, then start()ed.
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QTranslator>
+#include <QUrl>
+#include <QtQml/qqmlregistration.h>
+#include <memory>
+
+#include "ui/app_settings.h"
+#include "ui/chat_controller.h"
+#include "ui/engine_backend.h"
+#include "ui/engine_controller.h"
+#include "ui/import_controller.h"
+#include "ui/model_manager.h"
+
+
+
+namespace gemma {
+
+class ConversationStore;
+
+class AppController : public QObject {
+  Q_OBJECT
+  QML_ELEMENT
+  // Where models/, the conversation database and (if settingsFile is empty and dataDir was given) the
+  // settings live. Default: QStandardPaths::AppDataLocation.
+  Q_PROPERTY(QString dataDir READ dataDir WRITE setDataDir NOTIFY dataDirChanged)
+  // An INI file for the settings; empty: the platform's usual place.
+  Q_PROPERTY(QString settingsFile READ settingsFile WRITE setSettingsFile NOTIFY dataDirChanged)
+  Q_PROPERTY(bool started READ started NOTIFY startedChanged)
+  Q_PROPERTY(gemma::AppSettings* settings READ settings NOTIFY startedChanged)
+  Q_PROPERTY(gemma::EngineController* engine READ engine NOTIFY startedChanged)
+  Q_PROPERTY(gemma::ModelManager* models READ models NOTIFY startedChanged)
+  Q_PROPERTY(gemma::ImportController* importer READ importer NOTIFY startedChanged)
+  Q_PROPERTY(gemma::ChatController* chat READ chat NOTIFY startedChanged)
+  // A problem with the conversation store (a damaged database was set aside...), in plain words.
+  Q_PROPERTY(QString storeError READ storeError NOTIFY storeErrorChanged)
+  Q_PROPERTY(QString version READ version CONSTANT)
+
+ public:
+  explicit AppController(QObject* parent = nullptr);
+  ~AppController() override;
+
+  QString dataDir() const { return data_dir_; }
+  void setDataDir(const QString& dir);
+  QString settingsFile() const { return settings_file_; }
+  void setSettingsFile(const QString& file);
+  bool started() const { return started_; }
+  AppSettings* settings() const { return settings_.get(); }
+  EngineController* engine() const { return engine_.get(); }
+  ModelManager* models() const { return models_.get(); }
+  ImportController* importer() const { return importer_.get(); }
+  ChatController* chat() const { return chat_.get(); }
+  ConversationStore* store() const { return store_.get(); }
+  QString storeError() const;
+  QString version() const;
+
+  // Creates everything with the installed backend (InstallBackend) or `backend` if given. Returns false
+  // if the data folder cannot be made.
+  Q_INVOKABLE bool start();
+  bool Start(std::shared_ptr<EngineBackend> backend);
+  // Loads path if given (a model file, or a checkpoint to quantize in memory), else the model used last.
+  Q_INVOKABLE void loadInitialModel(const QString& path = QString());
+  // The engine to retranslate when the language changes (found by itself for QML-created controllers).
+  void SetQmlEngine(QQmlEngine* engine) { qml_engine_ = engine; }
+
+  Q_INVOKABLE void copyText(const QString& text);
+  Q_INVOKABLE QString formatBytes(qint64 bytes) const;
+  Q_INVOKABLE QString localPath(const QUrl& url) const;
+  // The language in effect: "en" or "ko".
+  Q_INVOKABLE QString effectiveLanguage() const;
+
+ signals:
+  void dataDirChanged();
+  void startedChanged();
+  void storeErrorChanged();
+
+ private:
+  void ApplyLanguage();
+  void ApplyEngineSettings();
+
+  QString data_dir_;
+  QString settings_file_;
+  bool started_ = false;
+  // Declared in the order they are made; destroyed in reverse: the chat controller (which finishes a
+  // streaming reply in the store) before the store, the engine (which joins its thread) last of all.
+  std::unique_ptr<AppSettings> settings_;
+  std::unique_ptr<EngineController> engine_;
+  std::unique_ptr<ConversationStore> store_;
+  std::unique_ptr<ModelManager> models_;
+  std::unique_ptr<ImportController> importer_;
+  std::unique_ptr<ChatController> chat_;
+  QTranslator translator_;
+  bool translator_installed_ = false;
+  QPointer<QQmlEngine> qml_engine_;
+};
+
+}  // namespace gemma
