@@ -269,6 +269,7 @@ class TestGemmaChatE2e : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!c.chat()->generating(), 60000);
     const QString answer = Role(messages, 1, MessageListModel::kTextRole).toString();
     QCOMPARE(Role(messages, 1, MessageListModel::kStateRole).toString(), QString("complete"));
+    qInfo("the demo answered: %s", qPrintable(answer));
     QVERIFY2(answer.contains("42"), qPrintable("the demo answered: " + answer));
     QCOMPARE(shown.values().last(), answer);
     std::set<QString> distinct(shown.values().begin(), shown.values().end());
