@@ -14,6 +14,18 @@
 
 namespace gemma {
 
+namespace {
+
+bool HasUsableImportedModel(const ModelManager& models) {
+  for (int row = 0; row < models.rowCount(); ++row) {
+    const QModelIndex index = models.index(row);
+    if (!index.data(ModelManager::BundledRole).toBool() && !index.data(ModelManager::DamagedRole).toBool()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 AppController::AppController(QObject* parent) : QObject(parent) {
   data_dir_ = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
   bundled_model_dirs_ = DefaultBundledModelDirs();
@@ -119,8 +131,8 @@ void AppController::loadInitialModel(const QString& path) {
     const QString last = settings_->lastModel();
     if (!last.isEmpty() && models_->indexOf(last) >= 0) {
       models_->load(last);
-    } else if (models_->importedCount() == 0 && !models_->demoModel().isEmpty()) {
-      // Nothing imported yet: the app is ready to chat with its demo model from the first start.
+    } else if (!HasUsableImportedModel(*models_) && !models_->demoModel().isEmpty()) {
+      // Nothing (readable) imported yet: the app is ready to chat with its demo model from the first start.
       models_->load(models_->demoModel());
     }
     return;

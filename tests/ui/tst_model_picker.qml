@@ -202,6 +202,20 @@ TestCase {
         wait(0)
     }
 
+    function test_a_damaged_import_does_not_keep_the_demo_away() {
+        const share = FakeEngine.newDataDir()
+        const demo = FakeEngine.writeModel(share, "gemmachat-demo", "2B", 0.01, true)
+        const data = FakeEngine.newDataDir()
+        FakeEngine.writeDamagedModel(data, "broken")
+        const first = makeApp(data, share + "/models")
+        compare(first.models.importedCount, 1)
+        first.loadInitialModel()
+        tryCompare(first.engine, "state", EngineController.Ready, 5000)
+        compare(first.engine.modelPath, demo)
+        first.destroy()
+        wait(0)
+    }
+
     function test_an_imported_model_comes_before_the_demo() {
         const share = FakeEngine.newDataDir()
         const demo = FakeEngine.writeModel(share, "gemmachat-demo", "2B", 0.01, true)
