@@ -100,11 +100,10 @@ void ForwardPass::RunBatch(KvCache& cache, std::span<const int> tokens, int star
     const LayerWeights& w = model_.weights().layers[layer];
     // Attention block: keys and values are projected straight into the cache.
     RmsNorm(residual_.data(), w.attn_norm, n, H, config_.rms_eps, normed_.data());
-    MatMul(kernels, pool, w.q, normed_.data(), n, q_.data(), matmul_scratch_);
     float* keys = cache.keys(layer, start);
     float* values = cache.values(layer, start);
-    MatMul(kernels, pool, w.k, normed_.data(), n, keys, matmul_scratch_, kv_stride);
-    MatMul(kernels, pool, w.v, normed_.data(), n, values, matmul_scratch_, kv_stride);
+    const MatMulTarget qkv[] = {{&w.q, q_.data()}, {&w.k, keys, kv_stride}, {&w.v, values, kv_stride}};
+    MatMulEach(kernels, pool, qkv, normed_.data(), n, matmul_scratch_);
     const int half = config_.head_dim / 2;
     for (int t = 0; t < n; ++t) {
       ApplyRope(q_.data() + size_t(t) * config_.q_dim(), config_.heads, config_.head_dim,
@@ -187,15 +186,18 @@ void ForwardPass::Attention(int layer, KvCache& cache, int n, int start) {
   });
 }
 
+// gate and up together, each thread applying GeGLU to its own rows while they are in its cache; then down.
 void ForwardPass::Mlp(const LayerWeights& w, int n) {
   const Kernels& kernels = runtime_.kernels();
   ThreadPool& pool = runtime_.pool();
-  MatMul(kernels, pool, w.gate, normed_.data(), n, gate_.data(), matmul_scratch_);
-  MatMul(kernels, pool, w.up, normed_.data(), n, up_.data(), matmul_scratch_);
-  const size_t count = size_t(n) * config_.ffn;
-  pool.ParallelFor(int64_t(count), 64, [&](int64_t begin, int64_t end, int) {
-    GeGlu(gate_.data() + begin, up_.data() + begin, size_t(end - begin));
-  });
+  const MatMulTarget gate_up[] = {{&w.gate, gate_.data()}, {&w.up, up_.data()}};
+  const auto geglu = [this, n](int64_t begin, int64_t end) {
+    for (int t = 0; t < n; ++t) {
+      const size_t row = size_t(t) * config_.ffn + size_t(begin);
+      GeGlu(gate_.data() + row, up_.data() + row, size_t(end - begin));
+    }
+  };
+  MatMulRowsTogether(kernels, pool, gate_up, normed_.data(), n, matmul_scratch_, geglu);
   MatMul(kernels, pool, w.down, gate_.data(), n, proj_.data(), matmul_scratch_);
 }
 
