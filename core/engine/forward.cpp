@@ -76,6 +76,8 @@ void ForwardPass::Run(KvCache& cache, std::span<const int> tokens, int start, st
   if (start < 0 || start + n > cache.context())
     throw Error("the conversation does not fit in the context of " + std::to_string(cache.context()) + " tokens");
   if (!logits.empty() && logits.size() < (all_positions ? n * vocab : vocab)) throw Error("logits buffer too small");
+  // ~100 short pool jobs per token follow each other: the workers spin between them.
+  const ThreadPool::Burst burst(runtime_.pool());
   for (int done = 0; done < n; done += kMaxBatch) {
     const int count = std::min(kMaxBatch, n - done);
     const bool last_chunk = done + count == n;
