@@ -160,32 +160,43 @@ void ForwardPass::ComputeRopeTable(int n, int start) {
 // Causal attention of the n new queries over every cached position, one head per task. Head i reads kv head
 // i / (heads / kv_heads): the 2B's eight query heads share one.
 void ForwardPass::Attention(int layer, KvCache& cache, int n, int start) {
+  // The lambda captures one pointer, so std::function keeps it in place: no allocation per layer.
+  struct Job {
+    ForwardPass* self;
+    KvCache* cache;
+    int layer, n, start;
+  } job{this, &cache, layer, n, start};
+  runtime_.pool().ParallelFor(config_.heads, 1, [j = &job](int64_t begin, int64_t end, int worker) {
+    j->self->AttendHeads(*j->cache, j->layer, j->n, j->start, int(begin), int(end), worker);
+  });
+}
+
+// Heads [first, last) of Attention on pool worker `worker`, in that worker's scores buffer.
+void ForwardPass::AttendHeads(KvCache& cache, int layer, int n, int start, int first, int last, int worker) {
   const int hd = config_.head_dim, q_dim = config_.q_dim(), kv_dim = cache.row_stride();
   const int group = config_.heads / config_.kv_heads;
   const int positions = start + n;
   const float scale = 1.0f / std::sqrt(float(hd));
-  runtime_.pool().ParallelFor(config_.heads, 1, [&](int64_t begin, int64_t end, int worker) {
-    std::vector<float>& buffer = scores_[worker];
-    if (buffer.size() < size_t(n) * positions) buffer.resize(size_t(kMaxBatch) * context_);
-    for (int64_t head = begin; head < end; ++head) {
-      const int kv_head = int(head) / group;
-      const ConstStridedMap q(q_.data() + head * hd, n, hd, Eigen::OuterStride<>(q_dim));
-      const ConstStridedMap k(cache.keys(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
-      const ConstStridedMap v(cache.values(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
-      Eigen::Map<RowMatrix> scores(buffer.data(), n, positions);
-      scores.noalias() = (q * k.transpose()) * scale;
-      for (int t = 0; t < n; ++t) {
-        const int visible = start + t + 1;  // causal: positions after the query's are masked out
-        auto row = scores.row(t);
-        const float max_score = row.head(visible).maxCoeff();
-        row.head(visible) = (row.head(visible).array() - max_score).exp();
-        row.head(visible) /= row.head(visible).sum();
-        row.tail(positions - visible).setZero();
-      }
-      StridedMap out(attn_.data() + head * hd, n, hd, Eigen::OuterStride<>(q_dim));
-      out.noalias() = scores * v;
+  std::vector<float>& buffer = scores_[worker];
+  if (buffer.size() < size_t(n) * positions) buffer.resize(size_t(kMaxBatch) * context_);
+  for (int head = first; head < last; ++head) {
+    const int kv_head = head / group;
+    const ConstStridedMap q(q_.data() + size_t(head) * hd, n, hd, Eigen::OuterStride<>(q_dim));
+    const ConstStridedMap k(cache.keys(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
+    const ConstStridedMap v(cache.values(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
+    Eigen::Map<RowMatrix> scores(buffer.data(), n, positions);
+    scores.noalias() = (q * k.transpose()) * scale;
+    for (int t = 0; t < n; ++t) {
+      const int visible = start + t + 1;  // causal: positions after the query's are masked out
+      auto row = scores.row(t);
+      const float max_score = row.head(visible).maxCoeff();
+      row.head(visible) = (row.head(visible).array() - max_score).exp();
+      row.head(visible) /= row.head(visible).sum();
+      row.tail(positions - visible).setZero();
     }
-  });
+    StridedMap out(attn_.data() + size_t(head) * hd, n, hd, Eigen::OuterStride<>(q_dim));
+    out.noalias() = scores * v;
+  }
 }
 
 // gate and up together, each thread applying GeGLU to its own rows while they are in its cache; then down.
