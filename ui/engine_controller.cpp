@@ -106,11 +106,15 @@ qint64 EngineController::StartReply(ReplyRequest request) {
   stop();
   request.request_id = next_id_++;
   request.cancel = std::make_shared<std::atomic<bool>>(false);
+  const bool was_generating = generating();
   current_request_ = request.request_id;
+  current_background_ = request.background;
   request_cancel_ = request.cancel;
-  tokens_per_second_ = 0;
-  emit statsChanged();
-  emit generatingChanged();
+  if (!request.background) {
+    tokens_per_second_ = 0;
+    emit statsChanged();
+  }
+  if (!request.background || was_generating) emit generatingChanged();
   QMetaObject::invokeMethod(worker_, [worker = worker_, request] { worker->Generate(request); },
                             Qt::QueuedConnection);
   return request.request_id;
@@ -119,6 +123,10 @@ qint64 EngineController::StartReply(ReplyRequest request) {
 void EngineController::ForgetConversation(qint64 conversation_id) {
   QMetaObject::invokeMethod(worker_, [worker = worker_, conversation_id] { worker->ForgetConversation(conversation_id); },
                             Qt::QueuedConnection);
+}
+
+void EngineController::ForgetAllConversations() {
+  QMetaObject::invokeMethod(worker_, [worker = worker_] { worker->ForgetAllConversations(); }, Qt::QueuedConnection);
 }
 
 void EngineController::SetContextSize(int context) {
@@ -168,14 +176,16 @@ void EngineController::OnUnloaded() {
 void EngineController::OnToken(qint64 request_id, const QString& piece, int generated, double rate,
                                int context_used) {
   if (request_id != current_request_) return;
-  tokens_per_second_ = rate;
-  context_used_ = context_used;
-  emit statsChanged();
+  if (!current_background_) {
+    tokens_per_second_ = rate;
+    context_used_ = context_used;
+    emit statsChanged();
+  }
   emit replyToken(request_id, piece);
 }
 
 void EngineController::OnReplyFinished(const ReplyOutcome& outcome) {
-  if (outcome.request_id == current_request_) {
+  if (outcome.request_id == current_request_ && !current_background_) {
     if (outcome.tokens_per_second > 0) tokens_per_second_ = outcome.tokens_per_second;
     if (outcome.context_size > 0) {
       context_used_ = outcome.context_used;
@@ -194,9 +204,11 @@ void EngineController::OnReplyFailed(qint64 request_id, const QString& error) {
 
 void EngineController::EndRequest(qint64 request_id) {
   if (request_id != current_request_) return;
+  const bool was_generating = generating();
   current_request_ = 0;
+  current_background_ = false;
   request_cancel_.reset();
-  emit generatingChanged();
+  if (was_generating) emit generatingChanged();
 }
 
 void EngineController::SetState(State state) {
