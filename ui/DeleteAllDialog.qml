@@ -16,8 +16,6 @@ Dialog {
     modal: true
     width: Math.min(460, parent ? parent.width - 40 : 460)
     closePolicy: Popup.CloseOnEscape
-    Accessible.role: Accessible.Dialog
-    Accessible.name: title
 
     readonly property int count: app.chat.conversationCount
 
@@ -30,7 +28,8 @@ Dialog {
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
             color: Theme.text
-            text: qsTr("All %n conversation(s) will be deleted. This cannot be undone.", "", root.count)
+            text: root.count === 1 ? qsTr("The one conversation will be deleted. This cannot be undone.")
+                                   : qsTr("All %1 conversations will be deleted. This cannot be undone.").arg(root.count)
             Accessible.name: text
         }
         Label {
@@ -63,7 +62,7 @@ Dialog {
         Button {
             objectName: "confirmDeleteAllButton"
             text: qsTr("Delete all")
-            Accessible.name: qsTr("Delete all %n conversation(s)", "", root.count)
+            Accessible.name: qsTr("Delete all conversations now")
             enabled: root.count > 0
             DialogButtonBox.buttonRole: DialogButtonBox.DestructiveRole
             palette.buttonText: Theme.danger

@@ -99,11 +99,16 @@ void AppController::UpdateRecoveryNotice() {
   const QString backup = store_ ? store_->damagedBackupPath() : QString();
   if (backup.isEmpty() || backup == noticed_backup_) return;
   noticed_backup_ = backup;
-  recovery_notice_ =
-      tr("The conversation database was damaged, so GemmaChat repaired it: %n conversation(s) could be "
-         "recovered. The damaged file was kept unchanged at %1; anything not recovered may still be in it.",
-         nullptr, int(store_->recoveredConversations()))
-          .arg(QDir::toNativeSeparators(backup));
+  // Singular and plural spelled out: the app ships no English translation to resolve a %n plural.
+  const qint64 recovered = store_->recoveredConversations();
+  const QString what =
+      recovered == 1 ? tr("The conversation database was damaged, so GemmaChat repaired it: 1 conversation could "
+                          "be recovered. The damaged file was kept unchanged at %1; anything not recovered may "
+                          "still be in it.")
+                     : tr("The conversation database was damaged, so GemmaChat repaired it: %2 conversations "
+                          "could be recovered. The damaged file was kept unchanged at %1; anything not recovered "
+                          "may still be in it.");
+  recovery_notice_ = what.arg(QDir::toNativeSeparators(backup)).arg(recovered);
   emit recoveryNoticeChanged();
 }
 

@@ -77,9 +77,11 @@ bool ExportController::Started(bool started, Job job) {
 void ExportController::OnFinished(const QString& path) {
   const QString shown = QDir::toNativeSeparators(path);
   if (job_ == Job::kImport) {
-    SetResult(imported_ > 0 ? tr("Imported %n conversation(s) from %1.", nullptr, imported_).arg(shown)
-                            : tr("%1 holds no conversations to import.").arg(shown),
-              false, path);
+    // Singular and plural spelled out: the app ships no English translation to resolve a %n plural.
+    QString text = imported_ == 0   ? tr("%1 holds no conversations to import.").arg(shown)
+                   : imported_ == 1 ? tr("Imported 1 conversation from %1.").arg(shown)
+                                    : tr("Imported %2 conversations from %1.").arg(shown).arg(imported_);
+    SetResult(text, false, path);
   } else {
     SetResult(tr("Saved to %1").arg(shown), false, path);
   }
