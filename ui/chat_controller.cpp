@@ -21,6 +21,13 @@ ChatController::ChatController(ConversationStore* store, EngineController* engin
   connect(engine_, &EngineController::replyToken, this, &ChatController::OnToken);
   connect(engine_, &EngineController::replyFinished, this, &ChatController::OnFinished);
   connect(engine_, &EngineController::replyFailed, this, &ChatController::OnFailed);
+  connect(engine_, &EngineController::backgroundReplyFinished, this, [this](const ReplyOutcome& outcome) {
+    if (title_request_id_ && outcome.request_id == title_request_id_) OnTitleFinished(outcome);
+  });
+  connect(engine_, &EngineController::backgroundReplyFailed, this, [this](qint64 request_id, const QString&) {
+    // No title is no harm: the automatic one stays.
+    if (title_request_id_ && request_id == title_request_id_) EndTitleRequest();
+  });
   connect(store_, &ConversationStore::conversationChanged, this, [this](qint64 id) {
     if (id == conversation_id_) emit conversationTitleChanged();
   });
@@ -331,10 +338,6 @@ void ChatController::OnToken(qint64 request_id, const QString& piece) {
 }
 
 void ChatController::OnFinished(const ReplyOutcome& outcome) {
-  if (title_request_id_ && outcome.request_id == title_request_id_) {
-    OnTitleFinished(outcome);
-    return;
-  }
   const qint64 reply_id = reply_of_request_.take(outcome.request_id);
   if (!reply_id || !store_) return;
   ReplyStats stats;
@@ -362,10 +365,6 @@ void ChatController::OnFinished(const ReplyOutcome& outcome) {
 }
 
 void ChatController::OnFailed(qint64 request_id, const QString& error) {
-  if (title_request_id_ && request_id == title_request_id_) {
-    EndTitleRequest();  // no title is no harm: the automatic one stays
-    return;
-  }
   const qint64 reply_id = reply_of_request_.take(request_id);
   if (!reply_id || !store_) return;
   store_->finishMessage(reply_id, MessageState::kError, {}, error);

@@ -109,6 +109,7 @@ qint64 EngineController::StartReply(ReplyRequest request) {
   const bool was_generating = generating();
   current_request_ = request.request_id;
   current_background_ = request.background;
+  if (request.background) background_requests_.insert(request.request_id);
   request_cancel_ = request.cancel;
   if (!request.background) {
     tokens_per_second_ = 0;
@@ -176,15 +177,19 @@ void EngineController::OnUnloaded() {
 void EngineController::OnToken(qint64 request_id, const QString& piece, int generated, double rate,
                                int context_used) {
   if (request_id != current_request_) return;
-  if (!current_background_) {
-    tokens_per_second_ = rate;
-    context_used_ = context_used;
-    emit statsChanged();
-  }
+  if (current_background_) return;
+  tokens_per_second_ = rate;
+  context_used_ = context_used;
+  emit statsChanged();
   emit replyToken(request_id, piece);
 }
 
 void EngineController::OnReplyFinished(const ReplyOutcome& outcome) {
+  if (background_requests_.remove(outcome.request_id)) {
+    emit backgroundReplyFinished(outcome);
+    EndRequest(outcome.request_id);
+    return;
+  }
   if (outcome.request_id == current_request_ && !current_background_) {
     if (outcome.tokens_per_second > 0) tokens_per_second_ = outcome.tokens_per_second;
     if (outcome.context_size > 0) {
@@ -198,6 +203,11 @@ void EngineController::OnReplyFinished(const ReplyOutcome& outcome) {
 }
 
 void EngineController::OnReplyFailed(qint64 request_id, const QString& error) {
+  if (background_requests_.remove(request_id)) {
+    emit backgroundReplyFailed(request_id, error);
+    EndRequest(request_id);
+    return;
+  }
   emit replyFailed(request_id, error);
   EndRequest(request_id);
 }

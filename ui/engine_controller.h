@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QThread>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
@@ -94,6 +95,10 @@ class EngineController : public QObject {
   void replyToken(qint64 requestId, const QString& piece);
   void replyFinished(const gemma::ReplyOutcome& outcome);
   void replyFailed(qint64 requestId, const QString& error);
+  // The end of a background request (ReplyRequest::background): its tokens and end go only here, so
+  // whoever follows the user's replies (the view, the statistics) never sees them.
+  void backgroundReplyFinished(const gemma::ReplyOutcome& outcome);
+  void backgroundReplyFailed(qint64 requestId, const QString& error);
 
  private:
   void OnLoaded(qint64 load_id, const ModelDescription& model);
@@ -119,6 +124,7 @@ class EngineController : public QObject {
   std::shared_ptr<std::atomic<bool>> load_cancel_;
   qint64 current_request_ = 0;
   bool current_background_ = false;
+  QSet<qint64> background_requests_;  // started and not yet ended
   std::shared_ptr<std::atomic<bool>> request_cancel_;
   double tokens_per_second_ = 0;
   int context_used_ = 0;
