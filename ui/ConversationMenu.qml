@@ -57,6 +57,8 @@ ToolButton {
         id: menu
         objectName: "conversationMenu"
         y: root.height
+        // Wide enough for the longest item in English and Korean (Menu does not size to its items).
+        width: 360
 
         Menu {
             id: exportMenu
