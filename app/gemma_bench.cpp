@@ -32,7 +32,10 @@ constexpr const char* kUsage = R"(Usage: gemma-bench (--model FILE | --synthetic
   -n N                tokens to generate for the decode test (default 128)
   -t N[,N...]         thread counts (default: all cores)
   -r N                repeats; medians are reported (default 3)
-  --context N         context size (default: prompt + generated tokens)
+  --context N         context size (default: prompt + generated tokens; 4096 with --turns)
+  --turns N           instead of -p/-n: a conversation of N turns of about 60 new tokens each (a user message
+                      and a 12-token reply) through the session's cached prefix; reports the time to first
+                      token of every turn, turn 2 against turn N
   --json              one JSON object per line and test instead of the table
   --version, --help
 The kernel path can be forced with GEMMA_KERNEL=portable|avx2|avx512-vnni.
@@ -43,7 +46,7 @@ using Clock = std::chrono::steady_clock;
 struct Options {
   std::string model, synthetic;
   std::vector<int> prompts{512}, threads;
-  int generate = 128, repeats = 3, context = 0;
+  int generate = 128, repeats = 3, context = 0, turns = 0;
   bool json = false;
 };
 
@@ -94,6 +97,9 @@ Options ParseArguments(int argc, char** argv) {
       o.repeats = ParseList(arg, value()).front();
     } else if (arg == "--context") {
       o.context = ParseList(arg, value()).front();
+    } else if (arg == "--turns") {
+      o.turns = ParseList(arg, value()).front();
+      if (o.turns < 2) Fail("--turns needs at least 2 turns");
     } else if (arg == "--json") {
       o.json = true;
     } else {
@@ -130,6 +136,13 @@ std::filesystem::path SyntheticModelFile(const std::string& size) {
   return path;
 }
 
+// Starts peak-RSS accounting afresh (Linux: "5" to clear_refs resets VmHWM), so that the 1 GiB buffer of the
+// bandwidth measurement, or an earlier thread count's run, does not count as this test's peak.
+void ResetPeakRss() {
+  std::ofstream clear_refs("/proc/self/clear_refs");
+  clear_refs << "5";
+}
+
 double PeakRssMb() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -163,6 +176,76 @@ Summary Summarize(std::vector<double> v) {
   return {n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v.front(), v.back()};
 }
 
+// A conversation of `turns` turns, each a user message of ~32 tokens and a 12-token reply, run through one
+// Session as the app does; returns the time to first token of each turn in milliseconds (the time from
+// Reply() to the first sampled token), and the prompt and computed tokens of each turn.
+struct TurnTimes {
+  std::vector<double> ttft_ms;
+  std::vector<int> prompt_tokens, prefill_tokens;
+};
+
+TurnTimes RunConversation(const std::shared_ptr<const gemma::Model>& model,
+                          const std::shared_ptr<gemma::Runtime>& runtime, int turns, int context, int seed) {
+  constexpr int kUserChars = 32, kReplyTokens = 12;
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> letter('a', 'z'), gap(0, 5);
+  gemma::Session session(model, runtime, context);
+  gemma::GenerationOptions options;
+  options.max_tokens = kReplyTokens;
+  options.ignore_stop_tokens = true;
+  std::vector<gemma::ChatMessage> conversation;
+  TurnTimes times;
+  for (int turn = 0; turn < turns; ++turn) {
+    std::string text;
+    while (int(text.size()) < kUserChars) text += gap(rng) == 0 ? ' ' : char(letter(rng));
+    conversation.push_back({gemma::Role::kUser, text});
+    const auto start = Clock::now();
+    double first_ms = -1;
+    const auto on_token = [&](std::string_view, const gemma::GenerationStats&) {
+      if (first_ms < 0) first_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    };
+    const gemma::GenerationResult result = session.Reply(conversation, "", options, on_token);
+    if (result.stats.dropped_turns > 0) Fail("the conversation outgrew the context: give a larger --context");
+    times.ttft_ms.push_back(first_ms);
+    times.prompt_tokens.push_back(result.stats.prompt_tokens);
+    times.prefill_tokens.push_back(result.stats.prefill_tokens);
+    conversation.push_back({gemma::Role::kModel, result.text});
+  }
+  return times;
+}
+
+void ReportTurns(const Options& o, const std::shared_ptr<const gemma::Model>& model, const std::string& name,
+                 int threads) {
+  auto runtime = std::make_shared<gemma::Runtime>(gemma::RuntimeOptions{.threads = threads});
+  const int context = o.context ? o.context : 4096;
+  std::vector<TurnTimes> runs;
+  for (int r = 0; r < o.repeats; ++r) runs.push_back(RunConversation(model, runtime, o.turns, context, r + 1));
+  std::vector<double> ttft(o.turns);
+  for (int t = 0; t < o.turns; ++t) {
+    std::vector<double> v;
+    for (const TurnTimes& run : runs) v.push_back(run.ttft_ms[t]);
+    ttft[t] = Summarize(v).median;
+  }
+  const TurnTimes& first = runs.front();
+  const int last = o.turns - 1;
+  const char* kernel = gemma::KernelPathName(runtime->kernels().path);
+  if (o.json) {
+    std::printf("{\"model\":\"%s\",\"test\":\"turns\",\"threads\":%d,\"turns\":%d,\"kernel\":\"%s\","
+                "\"ttft_turn2_ms\":%.1f,\"ttft_last_ms\":%.1f,\"ttft_ratio\":%.3f,\"prompt_tokens_last\":%d,"
+                "\"prefill_tokens_turn2\":%d,\"prefill_tokens_last\":%d,\"repeats\":%d}\n",
+                name.c_str(), threads, o.turns, kernel, ttft[1], ttft[last], ttft[last] / ttft[1],
+                first.prompt_tokens[last], first.prefill_tokens[1], first.prefill_tokens[last], o.repeats);
+  } else {
+    std::printf("%d threads, %s: time to first token per turn (median of %d conversations)\n", threads, kernel,
+                o.repeats);
+    std::printf("%6s %14s %15s %10s\n", "turn", "prompt tokens", "computed tokens", "TTFT ms");
+    for (int t = 0; t < o.turns; ++t)
+      std::printf("%6d %14d %15d %10.1f\n", t + 1, first.prompt_tokens[t], first.prefill_tokens[t], ttft[t]);
+    std::printf("turn %d / turn 2: %.2fx\n", o.turns, ttft[last] / ttft[1]);
+  }
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,13 +261,19 @@ int main(int argc, char** argv) {
     if (!o.json) {
       std::printf("model %s (%s, %.2f GB read per token), load %.3f s\n", name.c_str(),
                   gemma::DescribeVariant(model->config()).c_str(), bytes_per_token / 1e9, load_s);
-      std::printf("%-8s %-12s %7s %7s %14s %18s %10s %14s %9s\n", "threads", "kernel", "prompt", "gen",
-                  "prefill tok/s", "decode tok/s", "read GB/s", "of ceiling", "peak MB");
+      if (o.turns == 0)
+        std::printf("%-8s %-12s %7s %7s %14s %18s %10s %14s %9s\n", "threads", "kernel", "prompt", "gen",
+                    "prefill tok/s", "decode tok/s", "read GB/s", "of ceiling", "peak MB");
+    }
+    if (o.turns > 0) {
+      for (int threads : o.threads) ReportTurns(o, model, name, threads);
+      return 0;
     }
     for (int threads : o.threads) {
       auto runtime = std::make_shared<gemma::Runtime>(gemma::RuntimeOptions{.threads = threads});
-      const double bandwidth = gemma::MeasureReadBandwidth(runtime->pool()) ;
+      const double bandwidth = gemma::MeasureReadBandwidth(runtime->pool());
       for (int prompt_tokens : o.prompts) {
+        ResetPeakRss();
         std::vector<double> prefill, decode;
         for (int r = 0; r < o.repeats; ++r) {
           std::mt19937 rng(r + 1);

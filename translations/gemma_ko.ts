@@ -157,6 +157,172 @@
     </message>
 </context>
 <context>
+    <name>ConversationMenu</name>
+    <message>
+        <source>Conversations: export, import, delete all</source>
+        <translation>대화: 내보내기, 가져오기, 모두 삭제</translation>
+    </message>
+    <message>
+        <source>Markdown files (*.md)</source>
+        <translation>마크다운 파일 (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 파일 (*.json)</translation>
+    </message>
+    <message>
+        <source>Web pages (*.html)</source>
+        <translation>웹 페이지 (*.html)</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 문서 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>텍스트 파일 (*.txt)</translation>
+    </message>
+    <message>
+        <source>Export this conversation</source>
+        <translation>이 대화 내보내기</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Export all conversations</source>
+        <translation>모든 대화 내보내기</translation>
+    </message>
+    <message>
+        <source>GemmaChat conversations</source>
+        <translation>GemmaChat 대화</translation>
+    </message>
+    <message>
+        <source>Markdown…</source>
+        <translation>마크다운…</translation>
+    </message>
+    <message>
+        <source>Export this conversation as Markdown</source>
+        <translation>이 대화를 마크다운으로 내보내기</translation>
+    </message>
+    <message>
+        <source>JSON…</source>
+        <translation>JSON…</translation>
+    </message>
+    <message>
+        <source>Export this conversation as JSON</source>
+        <translation>이 대화를 JSON으로 내보내기</translation>
+    </message>
+    <message>
+        <source>HTML…</source>
+        <translation>HTML…</translation>
+    </message>
+    <message>
+        <source>Export this conversation as HTML</source>
+        <translation>이 대화를 HTML로 내보내기</translation>
+    </message>
+    <message>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <source>Export this conversation as PDF</source>
+        <translation>이 대화를 PDF로 내보내기</translation>
+    </message>
+    <message>
+        <source>Plain text…</source>
+        <translation>일반 텍스트…</translation>
+    </message>
+    <message>
+        <source>Export this conversation as plain text</source>
+        <translation>이 대화를 일반 텍스트로 내보내기</translation>
+    </message>
+    <message>
+        <source>Export all conversations to a JSON file…</source>
+        <translation>모든 대화를 JSON 파일로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export all conversations to a JSON file</source>
+        <translation>모든 대화를 JSON 파일로 내보내기</translation>
+    </message>
+    <message>
+        <source>Export all conversations as Markdown files…</source>
+        <translation>모든 대화를 마크다운 파일로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export all conversations as Markdown files into a folder</source>
+        <translation>모든 대화를 폴더에 마크다운 파일로 내보내기</translation>
+    </message>
+    <message>
+        <source>Import conversations…</source>
+        <translation>대화 가져오기…</translation>
+    </message>
+    <message>
+        <source>Import conversations from a JSON export</source>
+        <translation>내보낸 JSON 파일에서 대화 가져오기</translation>
+    </message>
+    <message>
+        <source>Delete all conversations…</source>
+        <translation>모든 대화 삭제…</translation>
+    </message>
+    <message>
+        <source>Delete all conversations</source>
+        <translation>모든 대화 삭제</translation>
+    </message>
+    <message>
+        <source>Choose a folder for the Markdown files</source>
+        <translation>마크다운 파일을 저장할 폴더 선택</translation>
+    </message>
+    <message>
+        <source>Import conversations</source>
+        <translation>대화 가져오기</translation>
+    </message>
+</context>
+<context>
+    <name>DeleteAllDialog</name>
+    <message>
+        <source>Delete all conversations?</source>
+        <translation>모든 대화를 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>The one conversation will be deleted. This cannot be undone.</source>
+        <translation>대화 1개가 삭제됩니다. 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>All %1 conversations will be deleted. This cannot be undone.</source>
+        <translation>대화 %1개가 모두 삭제됩니다. 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>To keep a copy, export them first: a JSON file can be imported again later.</source>
+        <translation>사본을 남기려면 먼저 내보내세요. JSON 파일은 나중에 다시 가져올 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Export all first…</source>
+        <translation>먼저 모두 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export all conversations first</source>
+        <translation>먼저 모든 대화 내보내기</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Cancel, keep all conversations</source>
+        <translation>취소하고 모든 대화 유지</translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>모두 삭제</translation>
+    </message>
+    <message>
+        <source>Delete all conversations now</source>
+        <translation>지금 모든 대화 삭제</translation>
+    </message>
+</context>
+<context>
     <name>HeaderBar</name>
     <message>
         <source>Hide the conversation list</source>
@@ -648,6 +814,10 @@
         <source>About GemmaChat %1 and its licenses</source>
         <translation>GemmaChat %1 정보 및 라이선스</translation>
     </message>
+    <message>
+        <source>Let the model suggest a title after the first reply</source>
+        <translation>첫 답변 후 모델이 제목을 제안하게 하기</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -831,6 +1001,25 @@
     </message>
 </context>
 <context>
+    <name>gemma::AppController</name>
+    <message>
+        <source>The conversation database was damaged, so GemmaChat repaired it: 1 conversation could be recovered. The damaged file was kept unchanged at %1; anything not recovered may still be in it.</source>
+        <translation>대화 데이터베이스가 손상되어 GemmaChat이 복구했습니다. 대화 1개를 되살렸습니다. 손상된 파일은 %1에 그대로 보관했으며, 되살리지 못한 내용이 그 안에 남아 있을 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>The conversation database was damaged, so GemmaChat repaired it: %2 conversations could be recovered. The damaged file was kept unchanged at %1; anything not recovered may still be in it.</source>
+        <translation>대화 데이터베이스가 손상되어 GemmaChat이 복구했습니다. 대화 %2개를 되살렸습니다. 손상된 파일은 %1에 그대로 보관했으며, 되살리지 못한 내용이 그 안에 남아 있을 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>This conversation could not be saved: the disk is full. Your earlier conversations are safe. Free some disk space; GemmaChat saves again as soon as it can.</source>
+        <translation>디스크가 가득 차서 이 대화를 저장하지 못했습니다. 이전 대화는 안전합니다. 디스크 공간을 확보하세요. 저장할 수 있게 되면 GemmaChat이 바로 다시 저장합니다.</translation>
+    </message>
+    <message>
+        <source>This conversation could not be saved (%1). Your earlier conversations are safe. Check that the disk has free space and the data folder can be written to; GemmaChat saves again as soon as it can.</source>
+        <translation>이 대화를 저장하지 못했습니다(%1). 이전 대화는 안전합니다. 디스크에 여유 공간이 있는지, 데이터 폴더에 쓸 수 있는지 확인하세요. 저장할 수 있게 되면 GemmaChat이 바로 다시 저장합니다.</translation>
+    </message>
+</context>
+<context>
     <name>gemma::ChatController</name>
     <message>
         <source>The model is still loading. Send again when it is ready.</source>
@@ -857,6 +1046,45 @@
     <message>
         <source>The reply reached the maximum length set in Settings.</source>
         <translation>답변이 설정의 최대 길이에 도달했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>gemma::ExportController</name>
+    <message>
+        <source>There is no conversation to export yet: send a message first.</source>
+        <translation>아직 내보낼 대화가 없습니다. 먼저 메시지를 보내세요.</translation>
+    </message>
+    <message>
+        <source>Another export is still running. Try again when it is done.</source>
+        <translation>다른 내보내기가 아직 진행 중입니다. 끝난 뒤에 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>The conversation database is not open, so there is nothing to export.</source>
+        <translation>대화 데이터베이스가 열려 있지 않아 내보낼 것이 없습니다.</translation>
+    </message>
+    <message>
+        <source>%1 holds no conversations to import.</source>
+        <translation>%1에는 가져올 대화가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Imported 1 conversation from %1.</source>
+        <translation>%1에서 대화 1개를 가져왔습니다.</translation>
+    </message>
+    <message>
+        <source>Imported %2 conversations from %1.</source>
+        <translation>%1에서 대화 %2개를 가져왔습니다.</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>%1에 저장했습니다</translation>
+    </message>
+    <message>
+        <source>Could not import the conversations: %1</source>
+        <translation>대화를 가져오지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation>내보내지 못했습니다: %1</translation>
     </message>
 </context>
 <context>

@@ -48,12 +48,21 @@ Item {
                 { text: root.app.chat.errorString, error: true, clear: () => root.app.chat.clearError() },
                 { text: root.app.engine.errorString, error: true, clear: () => root.app.engine.clearError() },
                 { text: root.app.models.errorString, error: true, clear: () => root.app.models.clearError() },
-                { text: root.app.storeError, error: true, clear: null },
+                // A failed save stays up (no dismiss) until a save goes through again.
+                { text: root.app.saveProblem, error: true, clear: null, name: "saveProblemBanner" },
+                { text: root.app.recoveryNotice, error: true, clear: () => root.app.dismissRecoveryNotice(),
+                  name: "recoveryBanner" },
+                // What the store said in its own words, unless one of the two above already says it.
+                { text: root.app.saveProblem === "" && root.app.recoveryNotice === "" ? root.app.storeError : "",
+                  error: true, clear: null },
+                { text: root.app.exporter.message, error: root.app.exporter.failed,
+                  clear: () => root.app.exporter.clearResult(), name: "exportBanner" },
                 { text: root.app.chat.notice, error: false, clear: null }
             ]
             delegate: Rectangle {
                 required property var modelData
-                objectName: modelData.error ? "errorBanner" : "noticeBanner"
+                objectName: modelData.name !== undefined ? modelData.name
+                            : modelData.error ? "errorBanner" : "noticeBanner"
                 Layout.fillWidth: true
                 Layout.maximumWidth: Theme.contentWidth
                 Layout.alignment: Qt.AlignHCenter
@@ -77,6 +86,7 @@ Item {
                         color: modelData.error ? Theme.danger : Theme.text
                     }
                     ToolButton {
+                        objectName: "dismissBanner"
                         visible: modelData.clear !== null
                         icon.source: "qrc:/icons/icons/close.svg"
                         icon.color: Theme.mutedText

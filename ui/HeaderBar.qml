@@ -1,4 +1,5 @@
-// The window's header: the sidebar toggle, the open conversation's title, the model picker and Settings.
+// The window's header: the sidebar toggle, the open conversation's title, the model picker, the
+// conversation menu (export, import, delete all) and Settings.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -49,6 +50,10 @@ ToolBar {
             color: Theme.mutedText
             font.pixelSize: 14
             Accessible.name: qsTr("Conversation: %1").arg(text)
+        }
+
+        ConversationMenu {
+            app: root.app
         }
 
         ToolButton {

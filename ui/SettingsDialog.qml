@@ -181,6 +181,14 @@ Dialog {
                 onEditingFinished: root.settings.systemPrompt = text
                 Accessible.name: qsTr("Default system prompt")
             }
+            CheckBox {
+                objectName: "suggestTitlesCheck"
+                Layout.columnSpan: 2
+                text: qsTr("Let the model suggest a title after the first reply")
+                checked: root.settings.suggestTitles
+                onToggled: root.settings.suggestTitles = checked
+                Accessible.name: text
+            }
 
             SectionTitle { text: qsTr("Engine") }
             Label { text: qsTr("Context size (tokens)"); color: Theme.text }

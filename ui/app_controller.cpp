@@ -50,6 +50,7 @@ void AppController::setBundledModelDirs(const QStringList& dirs) {
 
 AppController::~AppController() {
   // Reverse order of creation (see the members); spelled out because the order matters.
+  exporter_.reset();
   chat_.reset();
   importer_.reset();
   models_.reset();
@@ -96,6 +97,15 @@ bool AppController::Start(std::shared_ptr<EngineBackend> backend) {
   models_ = std::make_unique<ModelManager>(backend, engine_.get(), models_dir, nullptr, bundled_model_dirs_);
   importer_ = std::make_unique<ImportController>(backend, models_dir);
   chat_ = std::make_unique<ChatController>(store_.get(), engine_.get(), settings_.get());
+  exporter_ = std::make_unique<ExportController>(store_.get(), chat_.get());
+  connect(store_.get(), &ConversationStore::openChanged, this, &AppController::UpdateRecoveryNotice);
+  connect(store_.get(), &ConversationStore::writeFailureChanged, this, [this] {
+    // The store's own message about the failure is in the banner's words now; once writes go through
+    // again it is over, so it goes too.
+    if (store_->writeFailure() == ConversationStore::NoWriteFailure) store_->clearError();
+    emit saveProblemChanged();
+  });
+  UpdateRecoveryNotice();
 
   connect(settings_.get(), &AppSettings::changed, this, &AppController::ApplyEngineSettings);
   connect(settings_.get(), &AppSettings::languageChanged, this, &AppController::ApplyLanguage);
@@ -116,6 +126,48 @@ bool AppController::Start(std::shared_ptr<EngineBackend> backend) {
   emit startedChanged();
   emit storeErrorChanged();
   return true;
+}
+
+void AppController::UpdateRecoveryNotice() {
+  const QString backup = store_ ? store_->damagedBackupPath() : QString();
+  if (backup.isEmpty() || backup == noticed_backup_) return;
+  noticed_backup_ = backup;
+  // Singular and plural spelled out: the app ships no English translation to resolve a %n plural.
+  const qint64 recovered = store_->recoveredConversations();
+  const QString what =
+      recovered == 1 ? tr("The conversation database was damaged, so GemmaChat repaired it: 1 conversation could "
+                          "be recovered. The damaged file was kept unchanged at %1; anything not recovered may "
+                          "still be in it.")
+                     : tr("The conversation database was damaged, so GemmaChat repaired it: %2 conversations "
+                          "could be recovered. The damaged file was kept unchanged at %1; anything not recovered "
+                          "may still be in it.");
+  recovery_notice_ = what.arg(QDir::toNativeSeparators(backup)).arg(recovered);
+  emit recoveryNoticeChanged();
+}
+
+void AppController::dismissRecoveryNotice() {
+  if (recovery_notice_.isEmpty()) return;
+  recovery_notice_.clear();
+  // The store's message says the same in English: it goes with the notice.
+  if (store_ && store_->writeFailure() == ConversationStore::NoWriteFailure) store_->clearError();
+  emit recoveryNoticeChanged();
+}
+
+QString AppController::saveProblem() const {
+  if (!store_) return QString();
+  switch (store_->writeFailure()) {
+    case ConversationStore::NoWriteFailure:
+      return QString();
+    case ConversationStore::DiskFull:
+      return tr("This conversation could not be saved: the disk is full. Your earlier conversations are safe. "
+                "Free some disk space; GemmaChat saves again as soon as it can.");
+    case ConversationStore::WriteError:
+      break;
+  }
+  return tr("This conversation could not be saved (%1). Your earlier conversations are safe. Check that the "
+            "disk has free space and the data folder can be written to; GemmaChat saves again as soon as it "
+            "can.")
+      .arg(store_->writeFailureDetail());
 }
 
 void AppController::ApplyEngineSettings() {

@@ -17,6 +17,7 @@
 #include "ui/chat_controller.h"
 #include "ui/engine_backend.h"
 #include "ui/engine_controller.h"
+#include "ui/export_controller.h"
 #include "ui/import_controller.h"
 #include "ui/model_manager.h"
 
@@ -43,8 +44,17 @@ class AppController : public QObject {
   Q_PROPERTY(gemma::ModelManager* models READ models NOTIFY startedChanged)
   Q_PROPERTY(gemma::ImportController* importer READ importer NOTIFY startedChanged)
   Q_PROPERTY(gemma::ChatController* chat READ chat NOTIFY startedChanged)
+  // Export, export all, import (the conversation menu).
+  Q_PROPERTY(gemma::ExportController* exporter READ exporter NOTIFY startedChanged)
   // A problem with the conversation store (a damaged database was set aside...), in plain words.
   Q_PROPERTY(QString storeError READ storeError NOTIFY storeErrorChanged)
+  // The conversation database was found damaged (at start, or by the check that runs after it): what
+  // happened, where the damaged file was kept, how many conversations were recovered. Empty otherwise, and
+  // after dismissRecoveryNotice.
+  Q_PROPERTY(QString recoveryNotice READ recoveryNotice NOTIFY recoveryNoticeChanged)
+  // A save failed (full disk, write error) and none has succeeded since: that the conversation was not
+  // saved and why, that earlier ones are safe, what to do. Empty once a save goes through.
+  Q_PROPERTY(QString saveProblem READ saveProblem NOTIFY saveProblemChanged)
   Q_PROPERTY(QString version READ version CONSTANT)
 
  public:
@@ -67,6 +77,10 @@ class AppController : public QObject {
   ModelManager* models() const { return models_.get(); }
   ImportController* importer() const { return importer_.get(); }
   ChatController* chat() const { return chat_.get(); }
+  ExportController* exporter() const { return exporter_.get(); }
+  QString recoveryNotice() const { return recovery_notice_; }
+  QString saveProblem() const;
+  Q_INVOKABLE void dismissRecoveryNotice();
   ConversationStore* store() const { return store_.get(); }
   QString storeError() const;
   QString version() const;
@@ -91,10 +105,13 @@ class AppController : public QObject {
   void dataDirChanged();
   void startedChanged();
   void storeErrorChanged();
+  void recoveryNoticeChanged();
+  void saveProblemChanged();
 
  private:
   void ApplyLanguage();
   void ApplyEngineSettings();
+  void UpdateRecoveryNotice();
 
   QString data_dir_;
   QString settings_file_;
@@ -108,6 +125,9 @@ class AppController : public QObject {
   std::unique_ptr<ModelManager> models_;
   std::unique_ptr<ImportController> importer_;
   std::unique_ptr<ChatController> chat_;
+  std::unique_ptr<ExportController> exporter_;
+  QString recovery_notice_;
+  QString noticed_backup_;  // the damaged file recovery_notice_ (or a dismissed one) was about
   QTranslator translator_;
   bool translator_installed_ = false;
   QPointer<QQmlEngine> qml_engine_;

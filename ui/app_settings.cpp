@@ -59,6 +59,9 @@ void AppSettings::setMaxReplyTokens(int v) { Set("sampling/maxReplyTokens", std:
 int AppSettings::seed() const { return std::max(0, Get("sampling/seed", 0).toInt()); }
 void AppSettings::setSeed(int v) { Set("sampling/seed", std::max(0, v)); }
 
+bool AppSettings::suggestTitles() const { return Get("chat/suggestTitles", true).toBool(); }
+void AppSettings::setSuggestTitles(bool v) { Set("chat/suggestTitles", v); }
+
 QString AppSettings::systemPrompt() const { return Get("chat/systemPrompt", QString()).toString(); }
 void AppSettings::setSystemPrompt(const QString& v) { Set("chat/systemPrompt", v); }
 

@@ -33,6 +33,9 @@ class AppSettings : public QObject {
   // "" (the system's), "en" or "ko".
   Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
   Q_PROPERTY(QString lastModel READ lastModel WRITE setLastModel NOTIFY changed)
+  // After a conversation's first reply, ask the model for a short title (replacing the one made from the
+  // first message, never one typed by the user). On by default.
+  Q_PROPERTY(bool suggestTitles READ suggestTitles WRITE setSuggestTitles NOTIFY changed)
 
  public:
   static constexpr int kMinContext = 256;
@@ -69,6 +72,8 @@ class AppSettings : public QObject {
   void setLanguage(const QString& value);
   QString lastModel() const;
   void setLastModel(const QString& value);
+  bool suggestTitles() const;
+  void setSuggestTitles(bool value);
 
   Q_INVOKABLE void resetSampling();
   // The generation options these settings describe (a fresh random seed when seed is 0).

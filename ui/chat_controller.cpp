@@ -3,6 +3,7 @@
 
 #include "ui/app_settings.h"
 #include "ui/engine_controller.h"
+#include "ui/title_suggestion.h"
 
 namespace gemma {
 namespace {
@@ -20,14 +21,27 @@ ChatController::ChatController(ConversationStore* store, EngineController* engin
   connect(engine_, &EngineController::replyToken, this, &ChatController::OnToken);
   connect(engine_, &EngineController::replyFinished, this, &ChatController::OnFinished);
   connect(engine_, &EngineController::replyFailed, this, &ChatController::OnFailed);
+  connect(engine_, &EngineController::backgroundReplyFinished, this, [this](const ReplyOutcome& outcome) {
+    if (title_request_id_ && outcome.request_id == title_request_id_) OnTitleFinished(outcome);
+  });
+  connect(engine_, &EngineController::backgroundReplyFailed, this, [this](qint64 request_id, const QString&) {
+    // No title is no harm: the automatic one stays.
+    if (title_request_id_ && request_id == title_request_id_) EndTitleRequest();
+  });
   connect(store_, &ConversationStore::conversationChanged, this, [this](qint64 id) {
     if (id == conversation_id_) emit conversationTitleChanged();
   });
   connect(store_, &ConversationStore::conversationsRemoved, this, [this](const QList<qint64>& ids) {
+    if (title_request_id_ && ids.contains(title_conversation_id_)) engine_->stop();
     for (qint64 id : ids) engine_->ForgetConversation(id);
     if (ids.contains(conversation_id_)) newConversation();
   });
   connect(store_, &ConversationStore::pendingDeleteChanged, this, &ChatController::canUndoDeleteChanged);
+  connect(store_, &ConversationStore::conversationCreated, this, &ChatController::conversationCountChanged);
+  connect(store_, &ConversationStore::conversationsRemoved, this, &ChatController::conversationCountChanged);
+  connect(store_, &ConversationStore::conversationsRestored, this, &ChatController::conversationCountChanged);
+  connect(store_, &ConversationStore::conversationsReset, this, &ChatController::conversationCountChanged);
+  connect(store_, &ConversationStore::pendingDeleteChanged, this, &ChatController::conversationCountChanged);
   connect(&messages_, &QAbstractItemModel::modelReset, this, &ChatController::contextUsedChanged);
   connect(&messages_, &QAbstractItemModel::rowsInserted, this, &ChatController::contextUsedChanged);
   connect(&messages_, &QAbstractItemModel::dataChanged, this, &ChatController::contextUsedChanged);
@@ -105,6 +119,21 @@ void ChatController::deleteConversation(qint64 id) {
 
 void ChatController::undoDelete() {
   if (store_) store_->undoDelete();
+}
+
+int ChatController::conversationCount() const { return store_ ? store_->conversationCount() : 0; }
+
+bool ChatController::deleteAllConversations() {
+  if (!store_ || !engine_) return false;
+  stop();
+  newConversation();
+  if (!store_->deleteAllConversations()) {
+    SetError(store_->errorString());
+    return false;
+  }
+  engine_->ForgetAllConversations();
+  titles_asked_.clear();
+  return true;
 }
 
 void ChatController::LoadConversationSettings() {
@@ -257,6 +286,52 @@ void ChatController::stop() {
   if (engine_) engine_->stop();
 }
 
+void ChatController::MaybeSuggestTitle(qint64 conversation_id) {
+  if (!settings_ || !settings_->suggestTitles() || !store_ || !engine_) return;
+  if (engine_->state() != EngineController::Ready || generating() || title_request_id_) return;
+  if (conversation_id != conversation_id_ || titles_asked_.contains(conversation_id)) return;
+  const std::optional<ConversationRecord> record = store_->conversation(conversation_id);
+  if (!record || record->title_source != TitleSource::kFirstMessage) return;
+  ReplyRequest request;
+  request.conversation_id = conversation_id;
+  request.conversation = ConversationUpTo(messages_.rowCount() - 1);
+  if (request.conversation.empty() || request.conversation.back().role != Role::kModel) return;
+  // One more user turn after the conversation: the session's cache already holds everything before it, so
+  // the title costs only its own tokens, and the next real turn still finds the conversation cached.
+  request.conversation.push_back(ChatMessage{Role::kUser, kTitleInstruction});
+  request.system_prompt = EffectiveSystemPrompt().toStdString();
+  request.options.sampling = SamplingParams{};  // greedy: the likeliest title, the same every time
+  request.options.max_tokens = kTitleMaxTokens;
+  request.context = engine_->contextSize();
+  request.background = true;
+  titles_asked_.insert(conversation_id);
+  title_conversation_id_ = conversation_id;
+  title_request_id_ = engine_->StartReply(std::move(request));
+  emit suggestingTitleChanged();
+}
+
+void ChatController::OnTitleFinished(const ReplyOutcome& outcome) {
+  const qint64 conversation_id = title_conversation_id_;
+  EndTitleRequest();
+  if (outcome.stop == StopReason::kCancelled) {
+    titles_asked_.remove(conversation_id);  // the user's message came first: ask after its reply instead
+    return;
+  }
+  const QString title = CleanSuggestedTitle(outcome.text);
+  if (title.isEmpty() || !store_ || store_->isPendingDelete(conversation_id)) return;
+  // The user may have renamed the conversation while the model was thinking: a typed title stays.
+  const std::optional<ConversationRecord> record = store_->conversation(conversation_id);
+  if (!record || record->title_source != TitleSource::kFirstMessage) return;
+  store_->setSuggestedTitle(conversation_id, title);
+}
+
+void ChatController::EndTitleRequest() {
+  if (!title_request_id_) return;
+  title_request_id_ = 0;
+  title_conversation_id_ = 0;
+  emit suggestingTitleChanged();
+}
+
 void ChatController::OnToken(qint64 request_id, const QString& piece) {
   const qint64 reply_id = reply_of_request_.value(request_id);
   if (reply_id && store_) store_->appendToStreamingMessage(reply_id, piece);
@@ -282,6 +357,10 @@ void ChatController::OnFinished(const ReplyOutcome& outcome) {
       SetNotice(tr("The reply reached the maximum length set in Settings."));
     }
     SetStreaming(0);
+    if (outcome.stop != StopReason::kCancelled && !outcome.text.trimmed().isEmpty()) {
+      const std::optional<MessageRecord> reply = store_->message(reply_id);
+      if (reply) MaybeSuggestTitle(reply->conversation_id);
+    }
   }
 }
 

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QtQml/qqmlregistration.h>
 #include <vector>
 
@@ -48,6 +49,11 @@ class ChatController : public QObject {
   // Context positions the open conversation fills: its newest reply's prompt and reply (live while a
   // reply streams), for the status line.
   Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextUsedChanged)
+  // Conversations in the database (those waiting for their delete's undo left out), for "Delete all".
+  Q_PROPERTY(int conversationCount READ conversationCount NOTIFY conversationCountChanged)
+  // The model is being asked for a title for conversation titleConversationId (a background request that
+  // any reply the user asks for cancels).
+  Q_PROPERTY(bool suggestingTitle READ suggestingTitle NOTIFY suggestingTitleChanged)
 
  public:
   ChatController(ConversationStore* store, EngineController* engine, AppSettings* settings,
@@ -70,6 +76,8 @@ class ChatController : public QObject {
   QString notice() const { return notice_; }
   bool canUndoDelete() const;
   int contextUsed() const;
+  int conversationCount() const;
+  bool suggestingTitle() const { return title_request_id_ != 0; }
 
   Q_INVOKABLE void newConversation();
   Q_INVOKABLE void openConversation(qint64 id);
@@ -78,6 +86,9 @@ class ChatController : public QObject {
   Q_INVOKABLE bool renameConversation(qint64 id, const QString& title);
   Q_INVOKABLE void deleteConversation(qint64 id);
   Q_INVOKABLE void undoDelete();
+  // Deletes every conversation at once (no undo: the view asks first and offers to export). Returns false
+  // (errorString says why) if the store refused.
+  Q_INVOKABLE bool deleteAllConversations();
 
   // Sends text (trimmed; empty is ignored) and starts the reply. Returns false (errorString says why)
   // when no model is loaded or the store refused.
@@ -111,6 +122,8 @@ class ChatController : public QObject {
   void noticeChanged();
   void canUndoDeleteChanged();
   void contextUsedChanged();
+  void conversationCountChanged();
+  void suggestingTitleChanged();
   // A reply began streaming into messageId (the view scrolls to it).
   void replyStarted(qint64 messageId);
 
@@ -125,6 +138,11 @@ class ChatController : public QObject {
   void SetNotice(const QString& notice);
   void SetStreaming(qint64 message_id);
   void LoadConversationSettings();
+  // After a reply in the open conversation: ask the model for a title if the title is still the automatic
+  // one and the setting is on (once per conversation, again only if the request was cancelled).
+  void MaybeSuggestTitle(qint64 conversation_id);
+  void OnTitleFinished(const ReplyOutcome& outcome);
+  void EndTitleRequest();
 
   QPointer<ConversationStore> store_;
   QPointer<EngineController> engine_;
@@ -138,6 +156,9 @@ class ChatController : public QObject {
   QString notice_;
   qint64 streaming_message_id_ = 0;
   QHash<qint64, qint64> reply_of_request_;  // engine request id -> message id it streams into
+  qint64 title_request_id_ = 0;       // the engine request asking for a title, or 0
+  qint64 title_conversation_id_ = 0;  // whose title it asks for
+  QSet<qint64> titles_asked_;         // conversations the model was asked (and answered) for a title
 };
 
 }  // namespace gemma

@@ -106,11 +106,16 @@ qint64 EngineController::StartReply(ReplyRequest request) {
   stop();
   request.request_id = next_id_++;
   request.cancel = std::make_shared<std::atomic<bool>>(false);
+  const bool was_generating = generating();
   current_request_ = request.request_id;
+  current_background_ = request.background;
+  if (request.background) background_requests_.insert(request.request_id);
   request_cancel_ = request.cancel;
-  tokens_per_second_ = 0;
-  emit statsChanged();
-  emit generatingChanged();
+  if (!request.background) {
+    tokens_per_second_ = 0;
+    emit statsChanged();
+  }
+  if (!request.background || was_generating) emit generatingChanged();
   QMetaObject::invokeMethod(worker_, [worker = worker_, request] { worker->Generate(request); },
                             Qt::QueuedConnection);
   return request.request_id;
@@ -119,6 +124,10 @@ qint64 EngineController::StartReply(ReplyRequest request) {
 void EngineController::ForgetConversation(qint64 conversation_id) {
   QMetaObject::invokeMethod(worker_, [worker = worker_, conversation_id] { worker->ForgetConversation(conversation_id); },
                             Qt::QueuedConnection);
+}
+
+void EngineController::ForgetAllConversations() {
+  QMetaObject::invokeMethod(worker_, [worker = worker_] { worker->ForgetAllConversations(); }, Qt::QueuedConnection);
 }
 
 void EngineController::SetContextSize(int context) {
@@ -168,6 +177,7 @@ void EngineController::OnUnloaded() {
 void EngineController::OnToken(qint64 request_id, const QString& piece, int generated, double rate,
                                int context_used) {
   if (request_id != current_request_) return;
+  if (current_background_) return;
   tokens_per_second_ = rate;
   context_used_ = context_used;
   emit statsChanged();
@@ -175,7 +185,12 @@ void EngineController::OnToken(qint64 request_id, const QString& piece, int gene
 }
 
 void EngineController::OnReplyFinished(const ReplyOutcome& outcome) {
-  if (outcome.request_id == current_request_) {
+  if (background_requests_.remove(outcome.request_id)) {
+    emit backgroundReplyFinished(outcome);
+    EndRequest(outcome.request_id);
+    return;
+  }
+  if (outcome.request_id == current_request_ && !current_background_) {
     if (outcome.tokens_per_second > 0) tokens_per_second_ = outcome.tokens_per_second;
     if (outcome.context_size > 0) {
       context_used_ = outcome.context_used;
@@ -188,15 +203,22 @@ void EngineController::OnReplyFinished(const ReplyOutcome& outcome) {
 }
 
 void EngineController::OnReplyFailed(qint64 request_id, const QString& error) {
+  if (background_requests_.remove(request_id)) {
+    emit backgroundReplyFailed(request_id, error);
+    EndRequest(request_id);
+    return;
+  }
   emit replyFailed(request_id, error);
   EndRequest(request_id);
 }
 
 void EngineController::EndRequest(qint64 request_id) {
   if (request_id != current_request_) return;
+  const bool was_generating = generating();
   current_request_ = 0;
+  current_background_ = false;
   request_cancel_.reset();
-  emit generatingChanged();
+  if (was_generating) emit generatingChanged();
 }
 
 void EngineController::SetState(State state) {

@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QThread>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
@@ -54,7 +55,8 @@ class EngineController : public QObject {
   QString loadingPath() const { return loading_path_; }
   double loadProgress() const { return load_progress_; }
   QString errorString() const { return error_; }
-  bool generating() const { return current_request_ != 0; }
+  // A reply for the user is running (a background request, such as a title, does not count).
+  bool generating() const { return current_request_ != 0 && !current_background_; }
   double tokensPerSecond() const { return tokens_per_second_; }
   int contextUsed() const { return context_used_; }
   int contextSize() const { return context_size_; }
@@ -70,10 +72,13 @@ class EngineController : public QObject {
   Q_INVOKABLE void clearError();
 
   // Starts a reply; fills in the request's id and cancel flag and returns the id. Tokens arrive through
-  // replyToken, the end through replyFinished or replyFailed. A reply already running is stopped first.
+  // replyToken, the end through replyFinished or replyFailed. A reply already running is stopped first
+  // (so a user's message always cancels a background request rather than wait for it).
   qint64 StartReply(ReplyRequest request);
   // The conversation was deleted or its history rewritten: its session is dropped.
   void ForgetConversation(qint64 conversation_id);
+  // Every conversation was deleted: every session is dropped (their memory too).
+  void ForgetAllConversations();
   // Sets what contextSize shows before any reply (the chosen context of the loaded model).
   void SetContextSize(int context);
 
@@ -90,6 +95,10 @@ class EngineController : public QObject {
   void replyToken(qint64 requestId, const QString& piece);
   void replyFinished(const gemma::ReplyOutcome& outcome);
   void replyFailed(qint64 requestId, const QString& error);
+  // The end of a background request (ReplyRequest::background): its tokens and end go only here, so
+  // whoever follows the user's replies (the view, the statistics) never sees them.
+  void backgroundReplyFinished(const gemma::ReplyOutcome& outcome);
+  void backgroundReplyFailed(qint64 requestId, const QString& error);
 
  private:
   void OnLoaded(qint64 load_id, const ModelDescription& model);
@@ -114,6 +123,8 @@ class EngineController : public QObject {
   qint64 current_load_ = 0;
   std::shared_ptr<std::atomic<bool>> load_cancel_;
   qint64 current_request_ = 0;
+  bool current_background_ = false;
+  QSet<qint64> background_requests_;  // started and not yet ended
   std::shared_ptr<std::atomic<bool>> request_cancel_;
   double tokens_per_second_ = 0;
   int context_used_ = 0;

@@ -24,6 +24,9 @@ struct ReplyRequest {
   GenerationOptions options;
   int context = 0;  // 0: the model's maximum
   std::shared_ptr<std::atomic<bool>> cancel;
+  // A request the app makes for itself (a suggested title): the engine's generating state and statistics
+  // stay as the user's last reply left them.
+  bool background = false;
 };
 
 // How a reply ended.
@@ -54,6 +57,7 @@ class InferenceWorker : public QObject {
   void Unload();
   void Generate(const ReplyRequest& request);
   void ForgetConversation(qint64 conversation_id);
+  void ForgetAllConversations() { sessions_.clear(); }
 
   // Sessions kept at once (the most recently used conversations); others are rebuilt by prefilling.
   static constexpr int kMaxSessions = 3;

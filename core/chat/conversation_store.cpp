@@ -69,6 +69,7 @@ bool ConversationStore::open(const QString& path) {
   ++open_generation_;
   path_ = path.isEmpty() ? defaultPath() : path;
   damaged_backup_.clear();
+  recovered_conversations_ = recovered_messages_ = 0;
   QDir().mkpath(QFileInfo(path_).absolutePath());
   const bool ok = OpenOnce(/*allow_recovery=*/true);
   emit openChanged();
@@ -126,6 +127,8 @@ bool ConversationStore::Recover(const QString& damage) {
     return false;
   }
   damaged_backup_ = report.backup_path;
+  recovered_conversations_ = report.conversations;
+  recovered_messages_ = report.messages;
   if (!OpenOnce(/*allow_recovery=*/false)) return false;
   SetError(QStringLiteral("Your chat database was damaged (%1). The damaged file was kept at %2. %3 conversations "
                           "and %4 messages could be recovered; anything else may still be in the kept copy.")
@@ -204,10 +207,22 @@ void ConversationStore::clearError() {
   emit errorChanged();
 }
 
-void ConversationStore::Fail(const std::exception& error, const QString& what) {
+void ConversationStore::Wrote() {
+  if (write_failure_ == NoWriteFailure) return;
+  write_failure_ = NoWriteFailure;
+  write_failure_detail_.clear();
+  emit writeFailureChanged();
+}
+
+void ConversationStore::Fail(const std::exception& error, const QString& what, bool write) {
   const QString detail = QString::fromStdString(error.what());
   const auto* db_error = dynamic_cast<const DbError*>(&error);
   const DbError::Kind kind = db_error ? db_error->kind() : DbError::Kind::kOther;
+  if (write) {
+    write_failure_ = kind == DbError::Kind::kFull ? DiskFull : WriteError;
+    write_failure_detail_ = detail;
+    emit writeFailureChanged();
+  }
   switch (kind) {
     case DbError::Kind::kFull:
       SetError(QStringLiteral("The disk is full: %1 was not saved. Free some disk space; everything saved "
@@ -254,6 +269,7 @@ qint64 ConversationStore::createConversation(const QString& model, const QVarian
     record.model = model;
     record.settings = QJsonObject::fromVariantMap(settings);
     const qint64 id = InsertConversation(db, record);
+    Wrote();
     emit conversationCreated(id);
     return id;
   } catch (const std::exception& e) {
@@ -267,6 +283,7 @@ bool ConversationStore::renameConversation(qint64 id, const QString& title) {
   try {
     QSqlDatabase db = database();
     SetTitle(db, id, title.simplified(), TitleSource::kUser);
+    Wrote();
     emit conversationChanged(id);
     return true;
   } catch (const std::exception& e) {
@@ -282,6 +299,7 @@ bool ConversationStore::setSuggestedTitle(qint64 id, const QString& title) {
     std::optional<ConversationRecord> record = ReadConversation(db, id);
     if (!record || record->title_source == TitleSource::kUser) return false;
     SetTitle(db, id, title.simplified(), TitleSource::kModel);
+    Wrote();
     emit conversationChanged(id);
     return true;
   } catch (const std::exception& e) {
@@ -305,6 +323,7 @@ bool ConversationStore::setConversationSettings(qint64 id, const QVariantMap& se
   try {
     QSqlDatabase db = database();
     SetSettings(db, id, QJsonObject::fromVariantMap(settings));
+    Wrote();
     emit conversationChanged(id);
     return true;
   } catch (const std::exception& e) {
@@ -318,6 +337,7 @@ bool ConversationStore::setConversationModel(qint64 id, const QString& model) {
   try {
     QSqlDatabase db = database();
     SetConversationModel(db, id, model);
+    Wrote();
     emit conversationChanged(id);
     return true;
   } catch (const std::exception& e) {
@@ -352,6 +372,7 @@ void ConversationStore::commitPendingDeletes() {
   try {
     QSqlDatabase db = database();
     DeleteConversations(db, ids);
+    Wrote();
     for (auto it = streaming_.begin(); it != streaming_.end();) {
       it = ids.contains(it->conversation_id) ? streaming_.erase(it) : std::next(it);
     }
@@ -369,6 +390,7 @@ bool ConversationStore::deleteAllConversations() {
   try {
     QSqlDatabase db = database();
     DeleteAllConversations(db);
+    Wrote();
     streaming_.clear();
     emit pendingDeleteChanged();
     emit conversationsReset();
@@ -378,6 +400,18 @@ bool ConversationStore::deleteAllConversations() {
     emit pendingDeleteChanged();
     emit conversationsReset();
     return false;
+  }
+}
+
+int ConversationStore::conversationCount() {
+  if (!open_) return 0;
+  try {
+    QSqlDatabase db = database();
+    const int all = QueryValue(db, QStringLiteral("SELECT count(*) FROM conversations")).toInt();
+    return std::max(0, all - int(pending_delete_.size()));
+  } catch (const std::exception& e) {
+    Fail(e, QStringLiteral("counting the conversations"), /*write=*/false);
+    return 0;
   }
 }
 
@@ -402,6 +436,7 @@ qint64 ConversationStore::addUserMessage(qint64 conversationId, qint64 parentId,
     }
     TouchConversation(db, conversationId, message.created_ms);
     transaction.Commit();
+    Wrote();
     emit messageAdded(conversationId, id);
     emit conversationChanged(conversationId);
     return id;
@@ -428,6 +463,7 @@ qint64 ConversationStore::beginModelMessage(qint64 conversationId, qint64 parent
     if (!model.isEmpty()) SetConversationModel(db, conversationId, model);
     TouchConversation(db, conversationId, message.created_ms);
     transaction.Commit();
+    Wrote();
     streaming_.insert(id, Streaming{conversationId, QString(), false});
     emit messageAdded(conversationId, id);
     emit conversationChanged(conversationId);
@@ -463,6 +499,7 @@ void ConversationStore::FlushStreaming() {
     if (!it->dirty) continue;
     try {
       UpdateMessageText(db, it.key(), it->text);
+      Wrote();
       it->dirty = false;
     } catch (const std::exception& e) {
       Fail(e, QStringLiteral("the reply being written"));  // kept in memory; retried at the next flush
@@ -500,6 +537,7 @@ bool ConversationStore::finishMessage(qint64 message_id, MessageState state, con
     FinishMessage(db, message_id, text, state, stats, error_text);
     TouchConversation(db, conversation_id, Now());
     transaction.Commit();
+    Wrote();
     streaming_.remove(message_id);
     emit messageChanged(conversation_id, message_id);
     emit conversationChanged(conversation_id);
@@ -525,6 +563,7 @@ bool ConversationStore::selectMessage(qint64 messageId) {
       message = message->parent_id ? ReadMessage(db, message->parent_id) : std::nullopt;
     }
     transaction.Commit();
+    Wrote();
     emit branchChanged(conversation_id);
     return true;
   } catch (const std::exception& e) {
@@ -539,7 +578,7 @@ std::optional<ConversationRecord> ConversationStore::conversation(qint64 id) {
     QSqlDatabase db = database();
     return ReadConversation(db, id);
   } catch (const std::exception& e) {
-    Fail(e, QStringLiteral("reading the conversation"));
+    Fail(e, QStringLiteral("reading the conversation"), /*write=*/false);
     return std::nullopt;
   }
 }
@@ -550,7 +589,7 @@ QList<ConversationSummary> ConversationStore::conversationPage(std::optional<Pag
     QSqlDatabase db = database();
     return ReadConversationPage(db, after, limit);
   } catch (const std::exception& e) {
-    Fail(e, QStringLiteral("reading the conversation list"));
+    Fail(e, QStringLiteral("reading the conversation list"), /*write=*/false);
     return {};
   }
 }
@@ -566,7 +605,7 @@ QList<MessageRecord> ConversationStore::messages(qint64 conversation_id) {
     }
     return list;
   } catch (const std::exception& e) {
-    Fail(e, QStringLiteral("reading the messages"));
+    Fail(e, QStringLiteral("reading the messages"), /*write=*/false);
     return {};
   }
 }
@@ -580,7 +619,7 @@ std::optional<MessageRecord> ConversationStore::message(qint64 id) {
     if (m && it != streaming_.constEnd()) m->text = it->text;
     return m;
   } catch (const std::exception& e) {
-    Fail(e, QStringLiteral("reading a message"));
+    Fail(e, QStringLiteral("reading a message"), /*write=*/false);
     return std::nullopt;
   }
 }
@@ -591,7 +630,7 @@ QList<SearchHit> ConversationStore::search(const QString& query, int limit) {
     QSqlDatabase db = database();
     return SearchConversations(db, query, limit, QSet<qint64>(pending_delete_.begin(), pending_delete_.end()));
   } catch (const std::exception& e) {
-    Fail(e, QStringLiteral("searching"));
+    Fail(e, QStringLiteral("searching"), /*write=*/false);
     return {};
   }
 }

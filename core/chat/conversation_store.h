@@ -32,8 +32,18 @@ class ConversationStore : public QObject {
   Q_PROPERTY(int flushIntervalMs READ flushIntervalMs WRITE setFlushIntervalMs NOTIFY flushIntervalMsChanged)
   Q_PROPERTY(int deleteGraceMs READ deleteGraceMs WRITE setDeleteGraceMs NOTIFY deleteGraceMsChanged)
   Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY pendingDeleteChanged)
+  // How many conversations and messages the last recovery of a damaged file salvaged (0 if none ran).
+  Q_PROPERTY(qint64 recoveredConversations READ recoveredConversations NOTIFY openChanged)
+  Q_PROPERTY(qint64 recoveredMessages READ recoveredMessages NOTIFY openChanged)
+  // Whether the last write failed and none has succeeded since (the UI keeps a banner up meanwhile), and
+  // why: the disk (or the page limit) is full, or another write error (writeFailureDetail says which).
+  Q_PROPERTY(WriteFailure writeFailure READ writeFailure NOTIFY writeFailureChanged)
+  Q_PROPERTY(QString writeFailureDetail READ writeFailureDetail NOTIFY writeFailureChanged)
 
  public:
+  enum WriteFailure { NoWriteFailure, DiskFull, WriteError };
+  Q_ENUM(WriteFailure)
+
   explicit ConversationStore(QObject* parent = nullptr);
   ~ConversationStore() override;
 
@@ -57,6 +67,10 @@ class ConversationStore : public QObject {
   int deleteGraceMs() const { return delete_grace_ms_; }
   void setDeleteGraceMs(int ms);
   bool canUndoDelete() const { return !pending_delete_.isEmpty(); }
+  qint64 recoveredConversations() const { return recovered_conversations_; }
+  qint64 recoveredMessages() const { return recovered_messages_; }
+  WriteFailure writeFailure() const { return write_failure_; }
+  QString writeFailureDetail() const { return write_failure_detail_; }
 
   // --- Conversations. Ids are > 0; 0 means failure (errorString says why).
   Q_INVOKABLE qint64 createConversation(const QString& model = QString(), const QVariantMap& settings = {});
@@ -77,6 +91,8 @@ class ConversationStore : public QObject {
   Q_INVOKABLE void commitPendingDeletes();
   // Deletes every conversation now (the UI asks for confirmation first).
   Q_INVOKABLE bool deleteAllConversations();
+  // How many conversations there are, those waiting for their delete's undo left out (0 on failure).
+  Q_INVOKABLE int conversationCount();
 
   // --- Messages. parentId 0: a first message. A new message becomes the current branch.
   // Edit = addUserMessage with the edited message's parent; Regenerate = beginModelMessage with the old
@@ -118,6 +134,7 @@ class ConversationStore : public QObject {
   void flushIntervalMsChanged();
   void deleteGraceMsChanged();
   void pendingDeleteChanged();
+  void writeFailureChanged();
   void conversationCreated(qint64 id);
   void conversationChanged(qint64 id);  // title, updated time, settings or model
   void conversationsRemoved(const QList<qint64>& ids);
@@ -142,7 +159,10 @@ class ConversationStore : public QObject {
   void StartHealthCheck();
   void OnHealthChecked();
   void RecoverWhileOpen(const QString& damage);
-  void Fail(const std::exception& error, const QString& what);
+  // write: a failed write (reported through writeFailure too), not a read.
+  void Fail(const std::exception& error, const QString& what, bool write = true);
+  // A write went through: a write failure reported before is over.
+  void Wrote();
   void SetError(const QString& message);
   void FlushStreaming();
   qint64 Now() const;
@@ -152,6 +172,10 @@ class ConversationStore : public QObject {
   bool open_ = false;
   QString error_;
   QString damaged_backup_;
+  qint64 recovered_conversations_ = 0;
+  qint64 recovered_messages_ = 0;
+  WriteFailure write_failure_ = NoWriteFailure;
+  QString write_failure_detail_;
   int flush_interval_ms_ = 1000;
   int delete_grace_ms_ = 5000;
   QHash<qint64, Streaming> streaming_;

@@ -76,6 +76,8 @@ void ForwardPass::Run(KvCache& cache, std::span<const int> tokens, int start, st
   if (start < 0 || start + n > cache.context())
     throw Error("the conversation does not fit in the context of " + std::to_string(cache.context()) + " tokens");
   if (!logits.empty() && logits.size() < (all_positions ? n * vocab : vocab)) throw Error("logits buffer too small");
+  // ~100 short pool jobs per token follow each other: the workers spin between them.
+  const ThreadPool::Burst burst(runtime_.pool());
   for (int done = 0; done < n; done += kMaxBatch) {
     const int count = std::min(kMaxBatch, n - done);
     const bool last_chunk = done + count == n;
@@ -100,11 +102,10 @@ void ForwardPass::RunBatch(KvCache& cache, std::span<const int> tokens, int star
     const LayerWeights& w = model_.weights().layers[layer];
     // Attention block: keys and values are projected straight into the cache.
     RmsNorm(residual_.data(), w.attn_norm, n, H, config_.rms_eps, normed_.data());
-    MatMul(kernels, pool, w.q, normed_.data(), n, q_.data(), matmul_scratch_);
     float* keys = cache.keys(layer, start);
     float* values = cache.values(layer, start);
-    MatMul(kernels, pool, w.k, normed_.data(), n, keys, matmul_scratch_, kv_stride);
-    MatMul(kernels, pool, w.v, normed_.data(), n, values, matmul_scratch_, kv_stride);
+    const MatMulTarget qkv[] = {{&w.q, q_.data()}, {&w.k, keys, kv_stride}, {&w.v, values, kv_stride}};
+    MatMulEach(kernels, pool, qkv, normed_.data(), n, matmul_scratch_);
     const int half = config_.head_dim / 2;
     for (int t = 0; t < n; ++t) {
       ApplyRope(q_.data() + size_t(t) * config_.q_dim(), config_.heads, config_.head_dim,
@@ -159,43 +160,57 @@ void ForwardPass::ComputeRopeTable(int n, int start) {
 // Causal attention of the n new queries over every cached position, one head per task. Head i reads kv head
 // i / (heads / kv_heads): the 2B's eight query heads share one.
 void ForwardPass::Attention(int layer, KvCache& cache, int n, int start) {
+  // The lambda captures one pointer, so std::function keeps it in place: no allocation per layer.
+  struct Job {
+    ForwardPass* self;
+    KvCache* cache;
+    int layer, n, start;
+  } job{this, &cache, layer, n, start};
+  runtime_.pool().ParallelFor(config_.heads, 1, [j = &job](int64_t begin, int64_t end, int worker) {
+    j->self->AttendHeads(*j->cache, j->layer, j->n, j->start, int(begin), int(end), worker);
+  });
+}
+
+// Heads [first, last) of Attention on pool worker `worker`, in that worker's scores buffer.
+void ForwardPass::AttendHeads(KvCache& cache, int layer, int n, int start, int first, int last, int worker) {
   const int hd = config_.head_dim, q_dim = config_.q_dim(), kv_dim = cache.row_stride();
   const int group = config_.heads / config_.kv_heads;
   const int positions = start + n;
   const float scale = 1.0f / std::sqrt(float(hd));
-  runtime_.pool().ParallelFor(config_.heads, 1, [&](int64_t begin, int64_t end, int worker) {
-    std::vector<float>& buffer = scores_[worker];
-    if (buffer.size() < size_t(n) * positions) buffer.resize(size_t(kMaxBatch) * context_);
-    for (int64_t head = begin; head < end; ++head) {
-      const int kv_head = int(head) / group;
-      const ConstStridedMap q(q_.data() + head * hd, n, hd, Eigen::OuterStride<>(q_dim));
-      const ConstStridedMap k(cache.keys(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
-      const ConstStridedMap v(cache.values(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
-      Eigen::Map<RowMatrix> scores(buffer.data(), n, positions);
-      scores.noalias() = (q * k.transpose()) * scale;
-      for (int t = 0; t < n; ++t) {
-        const int visible = start + t + 1;  // causal: positions after the query's are masked out
-        auto row = scores.row(t);
-        const float max_score = row.head(visible).maxCoeff();
-        row.head(visible) = (row.head(visible).array() - max_score).exp();
-        row.head(visible) /= row.head(visible).sum();
-        row.tail(positions - visible).setZero();
-      }
-      StridedMap out(attn_.data() + head * hd, n, hd, Eigen::OuterStride<>(q_dim));
-      out.noalias() = scores * v;
+  std::vector<float>& buffer = scores_[worker];
+  if (buffer.size() < size_t(n) * positions) buffer.resize(size_t(kMaxBatch) * context_);
+  for (int head = first; head < last; ++head) {
+    const int kv_head = head / group;
+    const ConstStridedMap q(q_.data() + size_t(head) * hd, n, hd, Eigen::OuterStride<>(q_dim));
+    const ConstStridedMap k(cache.keys(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
+    const ConstStridedMap v(cache.values(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
+    Eigen::Map<RowMatrix> scores(buffer.data(), n, positions);
+    scores.noalias() = (q * k.transpose()) * scale;
+    for (int t = 0; t < n; ++t) {
+      const int visible = start + t + 1;  // causal: positions after the query's are masked out
+      auto row = scores.row(t);
+      const float max_score = row.head(visible).maxCoeff();
+      row.head(visible) = (row.head(visible).array() - max_score).exp();
+      row.head(visible) /= row.head(visible).sum();
+      row.tail(positions - visible).setZero();
     }
-  });
+    StridedMap out(attn_.data() + size_t(head) * hd, n, hd, Eigen::OuterStride<>(q_dim));
+    out.noalias() = scores * v;
+  }
 }
 
+// gate and up together, each thread applying GeGLU to its own rows while they are in its cache; then down.
 void ForwardPass::Mlp(const LayerWeights& w, int n) {
   const Kernels& kernels = runtime_.kernels();
   ThreadPool& pool = runtime_.pool();
-  MatMul(kernels, pool, w.gate, normed_.data(), n, gate_.data(), matmul_scratch_);
-  MatMul(kernels, pool, w.up, normed_.data(), n, up_.data(), matmul_scratch_);
-  const size_t count = size_t(n) * config_.ffn;
-  pool.ParallelFor(int64_t(count), 64, [&](int64_t begin, int64_t end, int) {
-    GeGlu(gate_.data() + begin, up_.data() + begin, size_t(end - begin));
-  });
+  const MatMulTarget gate_up[] = {{&w.gate, gate_.data()}, {&w.up, up_.data()}};
+  const auto geglu = [this, n](int64_t begin, int64_t end) {
+    for (int t = 0; t < n; ++t) {
+      const size_t row = size_t(t) * config_.ffn + size_t(begin);
+      GeGlu(gate_.data() + row, up_.data() + row, size_t(end - begin));
+    }
+  };
+  MatMulRowsTogether(kernels, pool, gate_up, normed_.data(), n, matmul_scratch_, geglu);
   MatMul(kernels, pool, w.down, gate_.data(), n, proj_.data(), matmul_scratch_);
 }
 

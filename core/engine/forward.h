@@ -30,6 +30,7 @@ class ForwardPass {
   void RunBatch(KvCache& cache, std::span<const int> tokens, int start, float* logits, bool all_positions);
   void Embed(std::span<const int> tokens);
   void Attention(int layer, KvCache& cache, int n, int start);
+  void AttendHeads(KvCache& cache, int layer, int n, int start, int first, int last, int worker);
   void Mlp(const LayerWeights& weights, int n);
   void ComputeRopeTable(int n, int start);
 

@@ -6,6 +6,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/engine/error.h"
@@ -23,61 +24,131 @@ void Check(bool ok, const char* what) {
   if (!ok) throw Error(std::string("MatMul: ") + what);
 }
 
+int OutputStride(const MatMulTarget& t) { return t.ldy == 0 ? t.w->rows : t.ldy; }
+
+// Checks the targets against x and each other; true when they are int8 (all of them must be one type).
+bool CheckTargets(std::span<const MatMulTarget> targets, const float* x, int n) {
+  Check(!targets.empty(), "no weight matrix");
+  Check(n >= 0, "negative number of activation rows");
+  const MatrixView& first = *targets.front().w;
+  for (const MatMulTarget& t : targets) {
+    const MatrixView& w = *t.w;
+    Check(w.rows > 0 && w.cols > 0, "empty weight matrix");
+    Check(w.cols == first.cols, "weight matrices of one input differ in width");
+    Check(w.type == first.type, "weight matrices of one input differ in type");
+    Check(OutputStride(t) >= w.rows, "output row stride is smaller than the number of weight rows");
+    if (w.type == WeightType::kF32) {
+      Check(w.f32 != nullptr, "f32 weight matrix has no data");
+    } else {
+      Check(w.type == WeightType::kInt8, "unknown weight type");
+      Check(w.q != nullptr && w.scales != nullptr, "int8 weight matrix has no data");
+      Check(w.cols % kQuantBlock == 0, "int8 weights need a column count that is a multiple of 64");
+    }
+    Check(n == 0 || t.y != nullptr, "missing output buffer");
+  }
+  Check(n == 0 || x != nullptr, "missing input buffer");
+  return first.type == WeightType::kInt8;
+}
+
+void MatMulF32(const MatMulTarget& t, const float* x, int n) {
+  const MatrixView& w = *t.w;
+  if (n == 1) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, w.rows, w.cols, 1.0f, w.f32, w.cols, x, 1, 0.0f, t.y, 1);
+  } else {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, w.rows, w.cols, 1.0f, x, w.cols, w.f32, w.cols, 0.0f,
+                t.y, OutputStride(t));
+  }
+}
+
+struct QuantizedX {
+  const int8_t* q;
+  const float* scales;
+};
+
+QuantizedX QuantizeActivations(const Kernels& kernels, ThreadPool& pool, const float* x, int n, int cols,
+                               MatMulScratch& scratch) {
+  const int64_t values = int64_t(n) * cols;
+  const int64_t blocks = values / kQuantBlock;
+  if (int64_t(scratch.xq.size()) < values) scratch.xq.resize(values);
+  if (int64_t(scratch.xs.size()) < blocks) scratch.xs.resize(blocks);
+  int8_t* q = scratch.xq.data();
+  float* s = scratch.xs.data();
+  if (values >= kParallelQuantizeMin && pool.size() > 1) {
+    // Only for prefill-sized inputs, so the capture's allocation (if any) is not per decoded token.
+    pool.ParallelFor(n, 1, [&](int64_t begin, int64_t end, int) {
+      kernels.quantize_rows(x + begin * cols, int(end - begin), cols, q + begin * cols,
+                            s + begin * (cols / kQuantBlock));
+    });
+  } else {
+    kernels.quantize_rows(x, n, cols, q, s);
+  }
+  return {q, s};
+}
+
+// What the pool's workers need, passed as one pointer: a lambda capturing only that fits std::function's
+// small-object buffer, so a decoded token allocates nothing.
 struct Int8Job {
   const Kernels* kernels;
-  const MatrixView* w;
-  const float* x;
-  int8_t* xq;
-  float* xs;
+  std::span<const MatMulTarget> targets;
+  QuantizedX x;
   int n;
-  float* y;
-  int ldy;
+  const std::function<void(int64_t, int64_t)>* after_rows;
 };
+
+// Rows [begin, end) of one int8 product.
+void Int8Rows(const Kernels& kernels, const MatMulTarget& t, const QuantizedX& x, int n, int64_t begin,
+              int64_t end) {
+  kernels.matmul_int8(*t.w, x.q, x.scales, n, int(begin), int(end), t.y, OutputStride(t));
+}
 
 }  // namespace
 
 void MatMul(const Kernels& kernels, ThreadPool& pool, const MatrixView& w, const float* x, int n, float* y,
             MatMulScratch& scratch, int ldy) {
-  if (ldy == 0) ldy = w.rows;
-  Check(n >= 0, "negative number of activation rows");
-  Check(w.rows > 0 && w.cols > 0, "empty weight matrix");
-  Check(ldy >= w.rows, "output row stride is smaller than the number of weight rows");
-  if (n == 0) return;
-  Check(x != nullptr && y != nullptr, "missing input or output buffer");
+  const MatMulTarget target{&w, y, ldy};
+  MatMulEach(kernels, pool, std::span(&target, 1), x, n, scratch);
+}
 
-  if (w.type == WeightType::kF32) {
-    Check(w.f32 != nullptr, "f32 weight matrix has no data");
-    if (n == 1) {
-      cblas_sgemv(CblasRowMajor, CblasNoTrans, w.rows, w.cols, 1.0f, w.f32, w.cols, x, 1, 0.0f, y, 1);
-    } else {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, w.rows, w.cols, 1.0f, x, w.cols, w.f32, w.cols,
-                  0.0f, y, ldy);
-    }
+void MatMulEach(const Kernels& kernels, ThreadPool& pool, std::span<const MatMulTarget> targets, const float* x,
+                int n, MatMulScratch& scratch) {
+  const bool int8 = CheckTargets(targets, x, n);
+  if (n == 0) return;
+  if (!int8) {
+    for (const MatMulTarget& t : targets) MatMulF32(t, x, n);
     return;
   }
+  const QuantizedX xq = QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch);
+  int64_t total_rows = 0;
+  for (const MatMulTarget& t : targets) total_rows += t.w->rows;
+  // The targets' rows one after the other; a chunk may span several targets.
+  const Int8Job job{&kernels, targets, xq, n, nullptr};
+  pool.ParallelFor(total_rows, kRowAlign, [j = &job](int64_t begin, int64_t end, int) {
+    int64_t offset = 0;
+    for (const MatMulTarget& t : j->targets) {
+      const int64_t first = std::max(begin, offset), last = std::min(end, offset + t.w->rows);
+      if (first < last) Int8Rows(*j->kernels, t, j->x, j->n, first - offset, last - offset);
+      offset += t.w->rows;
+    }
+  });
+}
 
-  Check(w.type == WeightType::kInt8, "unknown weight type");
-  Check(w.q != nullptr && w.scales != nullptr, "int8 weight matrix has no data");
-  Check(w.cols % kQuantBlock == 0, "int8 weights need a column count that is a multiple of 64");
-  const int64_t values = int64_t(n) * w.cols;
-  const int64_t blocks = values / kQuantBlock;
-  if (int64_t(scratch.xq.size()) < values) scratch.xq.resize(values);
-  if (int64_t(scratch.xs.size()) < blocks) scratch.xs.resize(blocks);
-
-  // The job travels as one pointer so the std::function wrappers below fit their small-object buffer.
-  Int8Job job{&kernels, &w, x, scratch.xq.data(), scratch.xs.data(), n, y, ldy};
-  const Int8Job* j = &job;
-  if (values >= kParallelQuantizeMin && pool.size() > 1) {
-    pool.ParallelFor(n, 1, [j](int64_t begin, int64_t end, int) {
-      const int64_t cols = j->w->cols;
-      j->kernels->quantize_rows(j->x + begin * cols, int(end - begin), int(cols), j->xq + begin * cols,
-                                j->xs + begin * (cols / kQuantBlock));
-    });
-  } else {
-    kernels.quantize_rows(x, n, w.cols, job.xq, job.xs);
+void MatMulRowsTogether(const Kernels& kernels, ThreadPool& pool, std::span<const MatMulTarget> targets,
+                        const float* x, int n, MatMulScratch& scratch,
+                        const std::function<void(int64_t begin, int64_t end)>& after_rows) {
+  const bool int8 = CheckTargets(targets, x, n);
+  const int rows = targets.front().w->rows;
+  for (const MatMulTarget& t : targets) Check(t.w->rows == rows, "matrices computed together differ in rows");
+  if (n == 0) return;
+  if (!int8) {
+    for (const MatMulTarget& t : targets) MatMulF32(t, x, n);
+    pool.ParallelFor(rows, kRowAlign, [f = &after_rows](int64_t begin, int64_t end, int) { (*f)(begin, end); });
+    return;
   }
-  pool.ParallelFor(w.rows, kRowAlign, [j](int64_t begin, int64_t end, int) {
-    j->kernels->matmul_int8(*j->w, j->xq, j->xs, j->n, int(begin), int(end), j->y, j->ldy);
+  const QuantizedX xq = QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch);
+  const Int8Job job{&kernels, targets, xq, n, &after_rows};
+  pool.ParallelFor(rows, kRowAlign, [j = &job](int64_t begin, int64_t end, int) {
+    for (const MatMulTarget& t : j->targets) Int8Rows(*j->kernels, t, j->x, j->n, begin, end);
+    (*j->after_rows)(begin, end);
   });
 }
 

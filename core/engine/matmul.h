@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <vector>
 
 #include "kernels.h"
@@ -20,5 +22,24 @@ struct MatMulScratch {
 // x [n, w.cols] -> y [n, w.rows] (row stride ldy, 0 means w.rows).
 void MatMul(const Kernels& kernels, ThreadPool& pool, const MatrixView& w, const float* x, int n, float* y,
             MatMulScratch& scratch, int ldy = 0);
+
+// One of several products of the same activations: y [n, w->rows] with row stride ldy (0: w->rows).
+struct MatMulTarget {
+  const MatrixView* w;
+  float* y;
+  int ldy = 0;
+};
+
+// Every target's product with the same x [n, cols] (q, k and v): x is quantized once and the rows of all the
+// targets are split over the pool in one pass, so the threads meet once instead of once per matrix.
+void MatMulEach(const Kernels& kernels, ThreadPool& pool, std::span<const MatMulTarget> targets, const float* x,
+                int n, MatMulScratch& scratch);
+
+// For targets with the same number of rows (gate and up): each thread computes rows [begin, end) of every
+// target and then calls after_rows(begin, end) while they are still in its cache, so an element-wise step
+// that combines them (GeGLU) needs no pass of its own.
+void MatMulRowsTogether(const Kernels& kernels, ThreadPool& pool, std::span<const MatMulTarget> targets,
+                        const float* x, int n, MatMulScratch& scratch,
+                        const std::function<void(int64_t begin, int64_t end)>& after_rows);
 
 }  // namespace gemma

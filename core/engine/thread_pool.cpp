@@ -11,14 +11,52 @@
 // Exceptions thrown by fn on any thread are caught; the first one is rethrown on the calling thread after
 // every chunk has finished, so no worker dies and the pool stays usable.
 //
+// Waiting: inside a Burst (a forward pass) workers and the caller spin between jobs; a spinner that has
+// waited a while yields its core at each check, since on a machine with more runnable threads than cores
+// the thread it waits for may be queued behind it. Outside a burst they sleep on condition variables.
+//
 // ParallelFor is not reentrant (fn must not call it) and takes one caller at a time.
 #include "core/engine/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace gemma {
 namespace {
+
+// Pause-spins this long before yielding at each check.
+constexpr auto kSpinBeforeYield = std::chrono::microseconds(50);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Spins until done() or until keep_spinning() turns false; returns done()'s last value.
+template <typename Done, typename KeepSpinning>
+bool Spin(Done done, KeepSpinning keep_spinning) {
+  const auto yield_from = std::chrono::steady_clock::now() + kSpinBeforeYield;
+  bool yielding = false;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      if (yielding)
+        std::this_thread::yield();
+      else
+        CpuRelax();
+    }
+    if (!keep_spinning()) return done();
+    yielding = yielding || std::chrono::steady_clock::now() >= yield_from;
+  }
+}
 
 int64_t ChunkBegin(int64_t n, int64_t align, int size, int chunk) {
   const int64_t units = (n + align - 1) / align;
@@ -56,6 +94,7 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
+    spinning_.store(false, std::memory_order_relaxed);
   }
   start_cv_.notify_all();
   for (std::thread& t : workers_) t.join();
@@ -74,43 +113,63 @@ void ThreadPool::ParallelFor(int64_t n, int64_t align, const std::function<void(
   const std::function<void(int64_t, int64_t, int)> run_guarded = [job_ptr](int64_t b, int64_t e, int i) {
     job_ptr->Run(b, e, i);
   };
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     job_ = &run_guarded;
     job_n_ = n;
     job_align_ = align;
-    pending_ = size_ - 1;
-    ++generation_;
+    pending_.store(size_ - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    wake = sleepers_ > 0;
   }
-  start_cv_.notify_all();
+  if (wake) start_cv_.notify_all();
   job.Run(0, ChunkBegin(n, align, size_, 1), 0);
-  {
+  const auto all_done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  const auto spinning = [this] { return spinning_.load(std::memory_order_relaxed); };
+  if (!(spinning() && Spin(all_done, spinning))) {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_cv_.wait(lock, [this] { return pending_ == 0; });
-    job_ = nullptr;
+    done_cv_.wait(lock, all_done);
   }
   if (job.error) std::rethrow_exception(job.error);
 }
 
+ThreadPool::Burst::Burst(ThreadPool& pool) : pool_(pool) {
+  pool_.spinning_.store(true, std::memory_order_relaxed);
+}
+
+ThreadPool::Burst::~Burst() {
+  {
+    // Under the mutex, so a worker deciding to sleep sees either the flag or the notify.
+    std::lock_guard<std::mutex> lock(pool_.mutex_);
+    pool_.spinning_.store(false, std::memory_order_relaxed);
+  }
+  pool_.start_cv_.notify_all();
+}
+
 void ThreadPool::WorkerLoop(int index) {
   uint64_t seen = 0;
+  const auto published = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+  const auto spinning = [this] { return spinning_.load(std::memory_order_relaxed); };
   for (;;) {
-    const std::function<void(int64_t, int64_t, int)>* job;
-    int64_t n, align;
-    {
+    if (!(spinning() && Spin(published, spinning))) {
       std::unique_lock<std::mutex> lock(mutex_);
-      start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      ++sleepers_;
+      start_cv_.wait(lock, [&] { return stop_ || published() || spinning(); });
+      --sleepers_;
       if (stop_) return;
-      seen = generation_;
-      job = job_;
-      n = job_n_;
-      align = job_align_;
+      if (!published()) continue;  // a burst began: spin for its first job
     }
+    // The acquire load that saw the new generation pairs with the release that published these fields.
+    seen = generation_.load(std::memory_order_acquire);
+    const std::function<void(int64_t, int64_t, int)>* job = job_;
+    const int64_t n = job_n_, align = job_align_;
     // The guarded wrapper never throws and skips an empty chunk itself.
     (*job)(ChunkBegin(n, align, size_, index), ChunkBegin(n, align, size_, index + 1), index);
-    {
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // Taking the mutex orders this notify after a sleeping caller's check in done_cv_.wait.
       std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0) done_cv_.notify_one();
+      done_cv_.notify_one();
     }
   }
 }

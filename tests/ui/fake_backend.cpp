@@ -9,6 +9,7 @@
 #include <QThread>
 
 #include "core/engine/error.h"
+#include "ui/title_suggestion.h"
 
 namespace gemma::testing {
 namespace {
@@ -101,16 +102,23 @@ GenerationResult FakeEngine::RunReply(std::span<const ChatMessage> conversation,
   QStringList tokens;
   bool gated;
   int delay;
+  const bool title = !conversation.empty() && conversation.back().text == kTitleInstruction;
   {
     QMutexLocker lock(&mutex_);
-    last_conversation_.clear();
+    QVariantList& asked = title ? last_title_conversation_ : last_conversation_;
+    asked.clear();
     for (const ChatMessage& m : conversation) {
-      last_conversation_.append(QVariantMap{{QStringLiteral("role"), m.role == Role::kUser ? "user" : "model"},
-                                            {QStringLiteral("text"), QString::fromStdString(m.text)}});
+      asked.append(QVariantMap{{QStringLiteral("role"), m.role == Role::kUser ? "user" : "model"},
+                               {QStringLiteral("text"), QString::fromStdString(m.text)}});
     }
-    last_system_prompt_ = QString::fromUtf8(system_prompt.data(), qsizetype(system_prompt.size()));
-    ++reply_count_;
-    tokens = tokens_;
+    if (title) {
+      ++title_request_count_;
+      tokens = title_tokens_;
+    } else {
+      last_system_prompt_ = QString::fromUtf8(system_prompt.data(), qsizetype(system_prompt.size()));
+      ++reply_count_;
+      tokens = tokens_;
+    }
     gated = gated_;
     delay = token_delay_ms_;
   }
@@ -132,6 +140,13 @@ GenerationResult FakeEngine::RunReply(std::span<const ChatMessage> conversation,
     if (on_token) on_token(piece, result.stats);
   }
   *used = result.stats.prompt_tokens + result.stats.generated_tokens;
+  if (title && result.stop == StopReason::kCancelled) {
+    {
+      QMutexLocker lock(&mutex_);
+      ++title_cancel_count_;
+    }
+    QMetaObject::invokeMethod(this, [this] { emit replyRequested(); }, Qt::QueuedConnection);
+  }
   return result;
 }
 
@@ -179,6 +194,11 @@ QVariantList FakeEngine::lastConversation() const { QMutexLocker l(&mutex_); ret
 QString FakeEngine::lastSystemPrompt() const { QMutexLocker l(&mutex_); return last_system_prompt_; }
 int FakeEngine::replyCount() const { QMutexLocker l(&mutex_); return reply_count_; }
 int FakeEngine::loadCount() const { QMutexLocker l(&mutex_); return load_count_; }
+QStringList FakeEngine::titleTokens() const { QMutexLocker l(&mutex_); return title_tokens_; }
+void FakeEngine::setTitleTokens(const QStringList& t) { { QMutexLocker l(&mutex_); title_tokens_ = t; } emit changed(); }
+int FakeEngine::titleRequestCount() const { QMutexLocker l(&mutex_); return title_request_count_; }
+int FakeEngine::titleCancelCount() const { QMutexLocker l(&mutex_); return title_cancel_count_; }
+QVariantList FakeEngine::lastTitleConversation() const { QMutexLocker l(&mutex_); return last_title_conversation_; }
 
 void FakeEngine::release(int n) { token_gate_.release(n); }
 void FakeEngine::releaseImport(int n) { import_gate_.release(n); }
@@ -198,6 +218,10 @@ void FakeEngine::reset() {
     last_system_prompt_.clear();
     reply_count_ = 0;
     load_count_ = 0;
+    title_tokens_.clear();
+    title_request_count_ = 0;
+    title_cancel_count_ = 0;
+    last_title_conversation_.clear();
   }
   token_gate_.acquire(token_gate_.available());
   import_gate_.acquire(import_gate_.available());

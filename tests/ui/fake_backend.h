@@ -38,6 +38,14 @@ class FakeEngine : public QObject, public EngineBackend {
   Q_PROPERTY(QString lastSystemPrompt READ lastSystemPrompt NOTIFY replyRequested)
   Q_PROPERTY(int replyCount READ replyCount NOTIFY replyRequested)
   Q_PROPERTY(int loadCount READ loadCount NOTIFY changed)
+  // Requests for a title (their last user message is the title instruction) stream these tokens instead
+  // (none by default, so no title is suggested), and are counted here, not in replyCount/lastConversation.
+  Q_PROPERTY(QStringList titleTokens READ titleTokens WRITE setTitleTokens NOTIFY changed)
+  Q_PROPERTY(int titleRequestCount READ titleRequestCount NOTIFY replyRequested)
+  // Title requests that ended cancelled (a user's message came first).
+  Q_PROPERTY(int titleCancelCount READ titleCancelCount NOTIFY replyRequested)
+  // What the last title request was asked.
+  Q_PROPERTY(QVariantList lastTitleConversation READ lastTitleConversation NOTIFY replyRequested)
 
  public:
   FakeEngine();
@@ -66,6 +74,11 @@ class FakeEngine : public QObject, public EngineBackend {
   QString lastSystemPrompt() const;
   int replyCount() const;
   int loadCount() const;
+  QStringList titleTokens() const;
+  void setTitleTokens(const QStringList& tokens);
+  int titleRequestCount() const;
+  int titleCancelCount() const;
+  QVariantList lastTitleConversation() const;
 
   // Lets n more tokens out (gated mode).
   Q_INVOKABLE void release(int n = 1);
@@ -108,6 +121,10 @@ class FakeEngine : public QObject, public EngineBackend {
   QString last_system_prompt_;
   int reply_count_ = 0;
   int load_count_ = 0;
+  QStringList title_tokens_;
+  int title_request_count_ = 0;
+  int title_cancel_count_ = 0;
+  QVariantList last_title_conversation_;
   std::atomic<int> generation_{0};  // bumped by reset(): waiting loops give up
   QSemaphore token_gate_;
   QSemaphore import_gate_;

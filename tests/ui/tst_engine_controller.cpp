@@ -110,6 +110,54 @@ class TestEngineController : public QObject {
     QCOMPARE(b.stop, gemma::StopReason::kEndOfTurn);
   }
 
+  // A request the app makes for itself (a title) is invisible to whoever follows the user's replies.
+  void ABackgroundRequestStaysOutOfSight() {
+    EngineController engine(fake_);
+    engine.load(model_);
+    QTRY_COMPARE(engine.state(), EngineController::Ready);
+    fake_->setTokens({"x", "y"});
+    int tokens = 0;
+    connect(&engine, &EngineController::replyToken, this, [&] { ++tokens; });
+    QSignalSpy finished(&engine, &EngineController::replyFinished);
+    QSignalSpy background(&engine, &EngineController::backgroundReplyFinished);
+    QSignalSpy generating(&engine, &EngineController::generatingChanged);
+    QSignalSpy stats(&engine, &EngineController::statsChanged);
+    ReplyRequest quiet = Request("a title, please");
+    quiet.background = true;
+    const qint64 id = engine.StartReply(quiet);
+    QVERIFY(!engine.generating());
+    QVERIFY(background.wait(5000));
+    const auto outcome = background.first().at(0).value<ReplyOutcome>();
+    QCOMPARE(outcome.request_id, id);
+    QCOMPARE(outcome.text, QString("xy"));
+    QCOMPARE(tokens, 0);
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(generating.count(), 0);
+    QCOMPARE(stats.count(), 0);
+  }
+
+  void AReplyCancelsABackgroundRequest() {
+    EngineController engine(fake_);
+    engine.load(model_);
+    QTRY_COMPARE(engine.state(), EngineController::Ready);
+    fake_->setGated(true);
+    QSignalSpy finished(&engine, &EngineController::replyFinished);
+    QSignalSpy background(&engine, &EngineController::backgroundReplyFinished);
+    ReplyRequest quiet = Request("a title, please");
+    quiet.background = true;
+    const qint64 title = engine.StartReply(quiet);
+    const qint64 reply = engine.StartReply(Request("a real question"));
+    QVERIFY(engine.generating());
+    fake_->release(10);
+    QTRY_COMPARE(finished.count(), 1);
+    QTRY_COMPARE(background.count(), 1);
+    QCOMPARE(background.first().at(0).value<ReplyOutcome>().request_id, title);
+    QCOMPARE(background.first().at(0).value<ReplyOutcome>().stop, gemma::StopReason::kCancelled);
+    QCOMPARE(finished.first().at(0).value<ReplyOutcome>().request_id, reply);
+    QCOMPARE(finished.first().at(0).value<ReplyOutcome>().stop, gemma::StopReason::kEndOfTurn);
+    QVERIFY(!engine.generating());
+  }
+
   void ReplyWithoutAModelFails() {
     EngineController engine(fake_);
     QSignalSpy failed(&engine, &EngineController::replyFailed);

@@ -115,6 +115,10 @@ class TestChatRecovery : public QObject {
     QCOMPARE(store.damagedBackupPath(), BackupOf(path));
     QCOMPARE(Sha256(store.damagedBackupPath()), damaged);
     QVERIFY(store.errorString().contains(store.damagedBackupPath()));
+    // The messages table was hit, not the conversations: every conversation is counted as recovered.
+    QCOMPARE(store.recoveredConversations(), qint64(kConversations));
+    QVERIFY(store.recoveredMessages() > 0);
+    QVERIFY(store.recoveredMessages() < qint64(kConversations) * kMessagesEach);
 
     QSqlDatabase db = store.database();
     QCOMPARE(QueryValue(db, QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));

@@ -290,6 +290,10 @@ class TestConversationStore : public QObject {
     }
     QCOMPARE(result, 0);
     QVERIFY(error.count() >= 1);
+    // Reported as a failed write the app can name (a full disk), until a write goes through.
+    QCOMPARE(store.writeFailure(), ConversationStore::DiskFull);
+    QVERIFY(store.conversationTitle(id).size() > 0);  // reads still work and do not end it
+    QCOMPARE(store.writeFailure(), ConversationStore::DiskFull);
     QVERIFY2(store.errorString().contains(QStringLiteral("disk is full")), qPrintable(store.errorString()));
     // A reply that cannot be written keeps its text in memory and reports.
     store.clearError();
@@ -303,6 +307,10 @@ class TestConversationStore : public QObject {
     // The failed transaction left nothing half-done, and everything before is intact.
     QCOMPARE(QueryValue(db, QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));
     Exec(db, QStringLiteral("PRAGMA max_page_count = 1073741823"));
+    QSignalSpy write_failure(&store, &ConversationStore::writeFailureChanged);
+    QVERIFY(store.renameConversation(id, QStringLiteral("Room again")));
+    QCOMPARE(store.writeFailure(), ConversationStore::NoWriteFailure);
+    QCOMPARE(write_failure.count(), 1);
     store.close();
     ConversationStore again;
     QVERIFY(again.open(path));

@@ -57,7 +57,9 @@ inline std::vector<float> RandomActivations(int n, int cols, uint64_t seed) {
   return x;
 }
 
-// y[i][r] in double, and the sum of |terms| that bounds the float rounding of any summation order.
+// y[i][r] in double, and the sum of |terms| that bounds the float rounding of any summation order. A term is
+// the scaled dot of 4 consecutive products: the unit vpdpbusd computes exactly in one int32 lane, which the
+// kernels may sum in float (the portable path and the prefill kernels sum whole blocks exactly first).
 struct ReferenceResult {
   std::vector<double> y, magnitude;  // [n * rows]
 };
@@ -72,14 +74,16 @@ inline ReferenceResult ReferenceMatMulInt8(const Int8Matrix& w, const std::vecto
     for (int r = 0; r < w.rows; ++r) {
       double sum = 0, mag = 0;
       for (int b = 0; b < blocks; ++b) {
-        int64_t dot = 0;
-        for (int j = 0; j < kQuantBlock; ++j) {
-          const size_t c = size_t(b) * kQuantBlock + j;
-          dot += int64_t(w.q[size_t(r) * w.cols + c]) * xq[size_t(i) * w.cols + c];
+        const double scale = double(xs[size_t(i) * blocks + b]) * w.scales[size_t(r) * blocks + b];
+        for (int g = 0; g < kQuantBlock; g += 4) {
+          int64_t dot = 0;
+          for (int j = g; j < g + 4; ++j) {
+            const size_t c = size_t(b) * kQuantBlock + j;
+            dot += int64_t(w.q[size_t(r) * w.cols + c]) * xq[size_t(i) * w.cols + c];
+          }
+          sum += scale * double(dot);
+          mag += std::fabs(scale * double(dot));
         }
-        const double term = double(xs[size_t(i) * blocks + b]) * w.scales[size_t(r) * blocks + b] * double(dot);
-        sum += term;
-        mag += std::fabs(term);
       }
       out.y[size_t(i) * w.rows + r] = sum;
       out.magnitude[size_t(i) * w.rows + r] = mag;

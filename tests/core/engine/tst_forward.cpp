@@ -4,7 +4,10 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <new>
 
 #include "core/engine/forward.h"
 #include "core/engine/kv_cache.h"
@@ -16,6 +19,16 @@
 
 using namespace gemma;
 using namespace gemma::testing;
+
+// Counts heap allocations, to show that decoding a token allocates nothing (it runs ~100 times a second).
+static std::atomic<long> g_allocations{0};
+void* operator new(size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -70,6 +83,31 @@ class ForwardTest : public QObject {
     const auto reference = ReferenceLogits(tiny, prompt);
     const std::string error = CheckLogits(WeightType::kF32, logits.data(), reference.back(), 9);
     QVERIFY2(error.empty(), error.c_str());
+  }
+
+  // After the first tokens have sized the scratch buffers, a decoded token allocates nothing on any path and
+  // with 1 or 2 threads (the pool's jobs and the kernels' scratch included).
+  void decodingATokenAllocatesNothing() {
+    const TinyModel tiny = MakeTinyModel(Attention::kMultiQuery, 5);
+    for (WeightType w : {WeightType::kInt8, WeightType::kF32}) {
+      auto model = BuildModelInMemory(*MakeTinyCheckpoint(tiny), w);
+      for (KernelPath p : SupportedKernelPaths()) {
+        for (int threads : {1, 2}) {
+          Runtime runtime({.threads = threads, .kernels = &KernelsFor(p)});
+          KvCache cache(model->config(), 64);
+          ForwardPass forward(*model, runtime, 64);
+          const std::vector<int> prompt = TinyPrompt(tiny, 40);
+          std::vector<float> logits(model->config().vocab_size);
+          forward.Run(cache, std::span(prompt).first(20), 0, logits);
+          for (int t = 20; t < 24; ++t) forward.Run(cache, std::span(prompt).subspan(t, 1), t, logits);
+          const long before = g_allocations.load();
+          for (int t = 24; t < 40; ++t) forward.Run(cache, std::span(prompt).subspan(t, 1), t, logits);
+          QVERIFY2(g_allocations.load() == before,
+                   qPrintable(QString("%1 allocations (%2, %3 threads)").arg(g_allocations.load() - before)
+                                  .arg(KernelPathName(p)).arg(threads)));
+        }
+      }
+    }
   }
 
   void tokenOutsideVocabularyIsAnError() {

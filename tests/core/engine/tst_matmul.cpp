@@ -1,10 +1,11 @@
 // MatMul and Runtime: int8 weights against a double reference of the unquantized product (the whole chain:
 // quantize, dispatch, split over threads), identical results for any pool size, float weights through
-// OpenBLAS, strides, scratch reuse, and errors for bad shapes.
+// OpenBLAS, strides, scratch reuse, several products of one input (q/k/v, gate/up), and errors for bad shapes.
 #include <QtTest>
 
 #include <cblas.h>
 
+#include <atomic>
 #include <cmath>
 
 #include "core/engine/error.h"
@@ -210,6 +211,99 @@ class TestMatMul : public QObject {
     f.rows = 2;
     f.cols = 3;
     QVERIFY_THROWS_EXCEPTION(Error, MatMul(k, pool, f, x.data(), 1, y.data(), scratch));  // no data
+  }
+
+  // q, k and v in one pass: each output equals its own MatMul exactly (same kernel on the same rows), for
+  // any pool size, with strides respected and the gaps left alone, on every path.
+  void matMulEachEqualsSeparateProducts() {
+    const int cols = 256, ldk = 40;
+    const Int8Matrix q = RandomInt8Matrix(48, cols, 31), k = RandomInt8Matrix(16, cols, 32),
+                     v = RandomInt8Matrix(23, cols, 33);  // 23: a chunk boundary falls inside a matrix
+    for (int n : {1, 3, 9, 20}) {
+      const std::vector<float> x = RandomActivations(n, cols, 34 + n);
+      for (KernelPath p : SupportedKernelPaths()) {
+        const Kernels& kernels = KernelsFor(p);
+        ThreadPool one(1);
+        MatMulScratch scratch;
+        std::vector<float> want_q(size_t(n) * 48), want_k(size_t(n) * 16), want_v(size_t(n) * 23);
+        MatMul(kernels, one, q.view(), x.data(), n, want_q.data(), scratch);
+        MatMul(kernels, one, k.view(), x.data(), n, want_k.data(), scratch);
+        MatMul(kernels, one, v.view(), x.data(), n, want_v.data(), scratch);
+        for (int threads : {1, 2, 3, 5}) {
+          ThreadPool pool(threads);
+          std::vector<float> yq(size_t(n) * 48, 7.0f), yk(size_t(n) * ldk, 7.0f), yv(size_t(n) * 23, 7.0f);
+          const MatrixView qv = q.view(), kv = k.view(), vv = v.view();
+          const MatMulTarget targets[] = {{&qv, yq.data()}, {&kv, yk.data(), ldk}, {&vv, yv.data()}};
+          MatMulEach(kernels, pool, targets, x.data(), n, scratch);
+          const QString where = QString("%1, n %2, %3 threads").arg(KernelPathName(p)).arg(n).arg(threads);
+          QVERIFY2(yq == want_q, qPrintable(where));
+          QVERIFY2(yv == want_v, qPrintable(where));
+          for (int i = 0; i < n; ++i)
+            for (int r = 0; r < ldk; ++r)
+              QVERIFY2(yk[size_t(i) * ldk + r] == (r < 16 ? want_k[size_t(i) * 16 + r] : 7.0f), qPrintable(where));
+        }
+      }
+    }
+  }
+
+  // gate and up together: the products equal separate MatMuls, and after_rows sees every row exactly once,
+  // after both products of those rows were written (it checks them itself), for int8 and f32 weights.
+  void matMulRowsTogetherCallsBackOnFinishedRows() {
+    const int rows = 70, cols = 128;
+    const Int8Matrix a = RandomInt8Matrix(rows, cols, 41), b = RandomInt8Matrix(rows, cols, 42);
+    const std::vector<float> af = Dequantized(a), bf = Dequantized(b);
+    MatrixView fa, fb;
+    fa.type = fb.type = WeightType::kF32;
+    fa.rows = fb.rows = rows;
+    fa.cols = fb.cols = cols;
+    fa.f32 = af.data();
+    fb.f32 = bf.data();
+    for (bool int8 : {true, false}) {
+      const MatrixView wa = int8 ? a.view() : fa, wb = int8 ? b.view() : fb;
+      for (int n : {1, 4}) {
+        const std::vector<float> x = RandomActivations(n, cols, 43 + n);
+        for (int threads : {1, 2, 3}) {
+          Runtime runtime({.threads = threads});
+          MatMulScratch scratch;
+          std::vector<float> want_a(size_t(n) * rows), want_b(size_t(n) * rows);
+          MatMul(runtime.kernels(), runtime.pool(), wa, x.data(), n, want_a.data(), scratch);
+          MatMul(runtime.kernels(), runtime.pool(), wb, x.data(), n, want_b.data(), scratch);
+          std::vector<float> ya(size_t(n) * rows, 0.0f), yb(size_t(n) * rows, 0.0f);
+          std::vector<std::atomic<int>> seen(rows);
+          std::atomic<bool> ready{true};
+          const MatMulTarget targets[] = {{&wa, ya.data()}, {&wb, yb.data()}};
+          MatMulRowsTogether(runtime.kernels(), runtime.pool(), targets, x.data(), n, scratch,
+                             [&](int64_t begin, int64_t end) {
+                               for (int64_t r = begin; r < end; ++r) {
+                                 ++seen[r];
+                                 for (int i = 0; i < n; ++i)
+                                   if (ya[size_t(i) * rows + r] != want_a[size_t(i) * rows + r] ||
+                                       yb[size_t(i) * rows + r] != want_b[size_t(i) * rows + r])
+                                     ready = false;
+                               }
+                             });
+          QVERIFY(ready);
+          for (int r = 0; r < rows; ++r) QCOMPARE(seen[r].load(), 1);
+          QVERIFY(ya == want_a);
+          QVERIFY(yb == want_b);
+        }
+      }
+    }
+  }
+
+  void sharedInputTargetsMustAgree() {
+    ThreadPool pool(2);
+    MatMulScratch scratch;
+    const Kernels& k = KernelsFor(KernelPath::kPortable);
+    const Int8Matrix a = RandomInt8Matrix(16, 128, 1), wide = RandomInt8Matrix(16, 192, 2), tall = RandomInt8Matrix(32, 128, 3);
+    const MatrixView av = a.view(), wv = wide.view(), tv = tall.view();
+    std::vector<float> x(192 * 2), y1(64), y2(64);
+    const MatMulTarget different_widths[] = {{&av, y1.data()}, {&wv, y2.data()}};
+    QVERIFY_THROWS_EXCEPTION(Error, MatMulEach(k, pool, different_widths, x.data(), 1, scratch));
+    const MatMulTarget different_rows[] = {{&av, y1.data()}, {&tv, y2.data()}};
+    QVERIFY_THROWS_EXCEPTION(Error, MatMulRowsTogether(k, pool, different_rows, x.data(), 1, scratch,
+                                                       [](int64_t, int64_t) {}));
+    QVERIFY_THROWS_EXCEPTION(Error, MatMulEach(k, pool, std::span<const MatMulTarget>(), x.data(), 1, scratch));
   }
 
   void runtimeSetsUpPoolKernelsAndBlasThreads() {

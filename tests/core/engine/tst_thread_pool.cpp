@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -138,6 +139,38 @@ class TestThreadPool : public QObject {
     for (int job = 0; job < 20000; ++job)
       pool.ParallelFor(3, 1, [&](int64_t b, int64_t e, int) { total.fetch_add(e - b); });
     QCOMPARE(total.load(), int64_t(60000));
+  }
+
+  // Bursts (spinning between jobs) alternate with sleeping: every job completes, chunks stay the same,
+  // exceptions still arrive, and workers that went to sleep come back for the next burst.
+  void burstsAndSleepAlternateWithoutLosingJobs() {
+    ThreadPool pool(3);
+    std::atomic<int64_t> total{0};
+    for (int round = 0; round < 50; ++round) {
+      {
+        const ThreadPool::Burst burst(pool);
+        for (int job = 0; job < 200; ++job)
+          pool.ParallelFor(3, 1, [&](int64_t b, int64_t e, int) { total.fetch_add(e - b); });
+        const std::vector<Call> calls = Record(pool, 100, 16);
+        QCOMPARE(int(calls.size()), 3);
+        QCOMPARE(calls.back().end, int64_t(100));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, pool.ParallelFor(3, 1, [](int64_t, int64_t, int i) {
+          if (i == 2) throw std::runtime_error("worker");
+        }));
+      }
+      if (round % 10 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));  // workers fall asleep
+      for (int job = 0; job < 20; ++job)
+        pool.ParallelFor(3, 1, [&](int64_t b, int64_t e, int) { total.fetch_add(e - b); });
+    }
+    QCOMPARE(total.load(), int64_t(50 * 220 * 3));
+  }
+
+  void poolDestroyedRightAfterABurst() {
+    for (int k = 0; k < 50; ++k) {
+      ThreadPool pool(2 + k % 3);
+      const ThreadPool::Burst burst(pool);
+      pool.ParallelFor(10, 1, [](int64_t, int64_t, int) {});
+    }
   }
 
   void poolsCanBeCreatedAndDestroyedRepeatedly() {
