@@ -636,6 +636,18 @@
         <source>Models are kept in %1</source>
         <translation>모델은 %1에 보관합니다</translation>
     </message>
+    <message>
+        <source>demo that comes with GemmaChat</source>
+        <translation>GemmaChat에 포함된 데모</translation>
+    </message>
+    <message>
+        <source>Demo that comes with GemmaChat</source>
+        <translation>GemmaChat에 포함된 데모</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>데모</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -974,6 +986,18 @@
     <message>
         <source>You can also drop the folder or the file onto this window.</source>
         <translation>폴더나 파일을 이 창에 끌어다 놓아도 됩니다.</translation>
+    </message>
+    <message>
+        <source>Until then, you can try GemmaChat with its demo model, ready below. It is tiny and it is not Gemma: it only knows greetings in English and Korean, adding and subtracting two-digit numbers, and how GemmaChat works.</source>
+        <translation>그동안 아래에서 바로 GemmaChat의 데모 모델을 써 볼 수 있습니다. 아주 작은 모델이며 Gemma가 아닙니다. 영어와 한국어 인사, 두 자리 수의 덧셈과 뺄셈, GemmaChat 사용법만 알고 있습니다.</translation>
+    </message>
+    <message>
+        <source>Until then, you can try GemmaChat with its demo model. It is tiny and it is not Gemma: it only knows greetings in English and Korean, adding and subtracting two-digit numbers, and how GemmaChat works.</source>
+        <translation>그동안 GemmaChat의 데모 모델을 써 볼 수 있습니다. 아주 작은 모델이며 Gemma가 아닙니다. 영어와 한국어 인사, 두 자리 수의 덧셈과 뺄셈, GemmaChat 사용법만 알고 있습니다.</translation>
+    </message>
+    <message>
+        <source>Try the demo model</source>
+        <translation>데모 모델 써 보기</translation>
     </message>
 </context>
 <context>

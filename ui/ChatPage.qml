@@ -1,4 +1,6 @@
-// The chat: messages above, the composer below, and any problem in plain words between them.
+// The chat: messages above, the composer below, and any problem in plain words between them. Until Gemma
+// is imported a new chat shows the welcome view instead of the messages: above the composer when the demo
+// model is there to talk to, alone when there is no model at all.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -9,6 +11,12 @@ Item {
     required property AppController app
     readonly property alias view: chatView
     readonly property alias composer: composer
+    readonly property bool nothingToTalkTo: root.app.models.importedCount === 0
+                                            && root.app.engine.state === EngineController.NoModel
+    readonly property bool showWelcome: root.app.models.importedCount === 0
+                                        && (chatView.list.count === 0 || root.nothingToTalkTo)
+    signal importFolder()
+    signal importFile()
 
     function focusComposer() { composer.focusInput() }
 
@@ -21,6 +29,17 @@ Item {
             app: root.app
             Layout.fillWidth: true
             Layout.fillHeight: true
+            visible: !root.showWelcome
+        }
+
+        WelcomeView {
+            objectName: "welcomeView"
+            app: root.app
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            visible: root.showWelcome
+            onImportFolder: root.importFolder()
+            onImportFile: root.importFile()
         }
 
         // Problems and notices: each says what happened and what to do; each can be dismissed.
@@ -81,6 +100,7 @@ Item {
         Composer {
             id: composer
             app: root.app
+            visible: !root.nothingToTalkTo
             Layout.fillWidth: true
             Layout.maximumWidth: Theme.contentWidth + 32
             Layout.alignment: Qt.AlignHCenter

@@ -50,8 +50,8 @@ ApplicationWindow {
         link: Theme.accent
     }
 
-    // The welcome view replaces the chat until there is a model to talk to.
-    readonly property bool showWelcome: app.models.count === 0 && app.engine.state === EngineController.NoModel
+    // Nothing to talk to yet: the chat page shows only the welcome view (no composer).
+    readonly property bool showWelcome: app.models.importedCount === 0 && app.engine.state === EngineController.NoModel
 
     header: HeaderBar {
         app: window.app
@@ -81,14 +81,6 @@ ApplicationWindow {
             app: window.app
             Layout.fillWidth: true
             Layout.fillHeight: true
-            visible: !window.showWelcome
-        }
-
-        WelcomeView {
-            app: window.app
-            Layout.fillWidth: true
-            Layout.fillHeight: true
-            visible: window.showWelcome
             onImportFolder: folderDialog.open()
             onImportFile: fileDialog.open()
         }

@@ -1,5 +1,6 @@
 // The model picker in the header: a button naming the loaded model, opening a list of the imported models
-// with their variant, size on disk and the memory they need at the chosen context. Load, unload or switch
+// (and the demo model that comes with the app, marked as such) with their variant, size on disk and the
+// memory they need at the chosen context. Load, unload or switch
 // (also in the middle of a conversation: the next reply comes from the new model); import more from here.
 import QtQuick
 import QtQuick.Controls
@@ -69,7 +70,7 @@ Item {
 
             Label {
                 Layout.fillWidth: true
-                visible: root.app.models.count === 0
+                visible: root.app.models.importedCount === 0
                 wrapMode: Text.WordWrap
                 color: Theme.mutedText
                 text: qsTr("No model has been imported yet. Import a Hugging Face folder or a GGUF file of Gemma.")
@@ -100,6 +101,7 @@ Item {
                     required property bool loaded
                     required property bool damaged
                     required property string problem
+                    required property bool bundled
 
                     width: ListView.view.width
                     highlighted: ListView.isCurrentItem
@@ -111,7 +113,8 @@ Item {
                     enabled: !damaged
                     Accessible.name: damaged ? qsTr("%1: cannot be used").arg(name)
                                              : qsTr("%1, %2, %3 on disk, needs %4 of memory%5")
-                                               .arg(name).arg(root.variantText(variant, instructionTuned))
+                                               .arg(name).arg(bundled ? qsTr("demo that comes with GemmaChat")
+                                                                      : root.variantText(variant, instructionTuned))
                                                .arg(root.app.formatBytes(fileSize)).arg(root.app.formatBytes(memoryNeeded))
                                                .arg(loaded ? qsTr(", loaded") : (fits ? "" : qsTr(", does not fit in memory")))
                     onClicked: {
@@ -136,7 +139,8 @@ Item {
                                 Layout.fillWidth: true
                                 visible: !row.damaged
                                 text: qsTr("%1 · %2 on disk · needs %3")
-                                      .arg(root.variantText(row.variant, row.instructionTuned))
+                                      .arg(row.bundled ? qsTr("Demo that comes with GemmaChat")
+                                                       : root.variantText(row.variant, row.instructionTuned))
                                       .arg(root.app.formatBytes(row.fileSize))
                                       .arg(root.app.formatBytes(row.memoryNeeded))
                                 color: Theme.mutedText
@@ -151,6 +155,13 @@ Item {
                                 font.pixelSize: 12
                                 wrapMode: Text.WordWrap
                             }
+                        }
+                        Label {
+                            objectName: "demoBadge"
+                            visible: row.bundled
+                            text: qsTr("Demo")
+                            color: Theme.mutedText
+                            font.bold: true
                         }
                         Label {
                             visible: row.loaded

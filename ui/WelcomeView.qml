@@ -1,4 +1,6 @@
-// The first run, with no model yet: where to get Gemma, in plain words, and the import.
+// The first run, before Gemma is imported: where to get Gemma, in plain words, and the import. With the
+// demo model that comes with the app loaded, the chat page shows it above the composer and it says what the
+// demo is (tiny, not Gemma); with nothing loaded it fills the window and offers the demo.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,6 +12,13 @@ ScrollView {
     signal importFolder()
     signal importFile()
     contentWidth: availableWidth
+
+    readonly property var engine: app.engine
+    // The model in use (or being loaded) is the demo that comes with the app.
+    readonly property bool demoInUse: engine.state !== EngineController.NoModel
+        && app.models.isBundled(engine.state === EngineController.Loading ? engine.loadingPath : engine.modelPath)
+    // Read again whenever the model list changes (the count is only there to make the binding depend on it).
+    readonly property string demoPath: app.models.count >= 0 ? app.models.demoModel() : ""
 
     ColumnLayout {
         width: Math.min(root.availableWidth - 48, 640)
@@ -43,6 +52,30 @@ ScrollView {
             font.pixelSize: 15
             text: qsTr("GemmaChat runs Google's Gemma language model on this computer. Nothing you write leaves it, "
                        + "and it works without the internet. First it needs the model itself, which you download once.")
+        }
+
+        Label {
+            objectName: "welcomeDemoNote"
+            Layout.fillWidth: true
+            visible: root.demoInUse || root.demoPath !== ""
+            wrapMode: Text.WordWrap
+            color: Theme.text
+            font.pixelSize: 15
+            text: root.demoInUse
+                  ? qsTr("Until then, you can try GemmaChat with its demo model, ready below. It is tiny and it is not "
+                         + "Gemma: it only knows greetings in English and Korean, adding and subtracting two-digit "
+                         + "numbers, and how GemmaChat works.")
+                  : qsTr("Until then, you can try GemmaChat with its demo model. It is tiny and it is not Gemma: it "
+                         + "only knows greetings in English and Korean, adding and subtracting two-digit numbers, "
+                         + "and how GemmaChat works.")
+        }
+
+        Button {
+            objectName: "welcomeTryDemo"
+            Layout.alignment: Qt.AlignHCenter
+            visible: !root.demoInUse && root.demoPath !== "" && root.engine.state === EngineController.NoModel
+            text: qsTr("Try the demo model")
+            onClicked: root.app.models.load(root.demoPath)
         }
 
         Label {

@@ -14,8 +14,38 @@
 
 namespace gemma {
 
+namespace {
+
+bool HasUsableImportedModel(const ModelManager& models) {
+  for (int row = 0; row < models.rowCount(); ++row) {
+    const QModelIndex index = models.index(row);
+    if (!index.data(ModelManager::BundledRole).toBool() && !index.data(ModelManager::DamagedRole).toBool()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 AppController::AppController(QObject* parent) : QObject(parent) {
   data_dir_ = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+  bundled_model_dirs_ = DefaultBundledModelDirs();
+}
+
+QStringList AppController::DefaultBundledModelDirs() {
+  QStringList dirs;
+  // applicationDirPath needs the application object; a test may make a controller before it.
+  if (QCoreApplication::instance()) {
+    dirs << QDir::cleanPath(QCoreApplication::applicationDirPath() + QStringLiteral("/../share/gemma-chat/models"));
+  }
+  const QString system = QStringLiteral("/usr/share/gemma-chat/models");
+  if (!dirs.contains(system)) dirs << system;
+  return dirs;
+}
+
+void AppController::setBundledModelDirs(const QStringList& dirs) {
+  if (started_ || dirs == bundled_model_dirs_) return;
+  bundled_model_dirs_ = dirs;
+  emit dataDirChanged();
 }
 
 AppController::~AppController() {
@@ -64,7 +94,7 @@ bool AppController::Start(std::shared_ptr<EngineBackend> backend) {
   store_ = std::make_unique<ConversationStore>();
   store_->open(QDir(data_dir_).filePath(QStringLiteral("conversations.sqlite")));
   connect(store_.get(), &ConversationStore::errorChanged, this, &AppController::storeErrorChanged);
-  models_ = std::make_unique<ModelManager>(backend, engine_.get(), models_dir);
+  models_ = std::make_unique<ModelManager>(backend, engine_.get(), models_dir, nullptr, bundled_model_dirs_);
   importer_ = std::make_unique<ImportController>(backend, models_dir);
   chat_ = std::make_unique<ChatController>(store_.get(), engine_.get(), settings_.get());
   exporter_ = std::make_unique<ExportController>(store_.get(), chat_.get());
@@ -81,8 +111,11 @@ bool AppController::Start(std::shared_ptr<EngineBackend> backend) {
   connect(settings_.get(), &AppSettings::languageChanged, this, &AppController::ApplyLanguage);
   connect(importer_.get(), &ImportController::imported, this, [this](const QString& path) {
     models_->refresh();
-    // The first model someone imports is the one they want to talk to.
-    if (engine_->state() == EngineController::NoModel) models_->load(path);
+    // The first model someone imports is the one they want to talk to, rather than the demo.
+    if (engine_->state() == EngineController::NoModel ||
+        (engine_->state() == EngineController::Ready && models_->isBundled(engine_->modelPath()))) {
+      models_->load(path);
+    }
   });
   connect(engine_.get(), &EngineController::modelLoaded, this, [this] {
     if (models_->indexOf(engine_->modelPath()) >= 0) settings_->setLastModel(engine_->modelPath());
@@ -148,7 +181,12 @@ void AppController::loadInitialModel(const QString& path) {
   if (!started_) return;
   if (path.isEmpty()) {
     const QString last = settings_->lastModel();
-    if (!last.isEmpty() && models_->indexOf(last) >= 0) models_->load(last);
+    if (!last.isEmpty() && models_->indexOf(last) >= 0) {
+      models_->load(last);
+    } else if (!HasUsableImportedModel(*models_) && !models_->demoModel().isEmpty()) {
+      // Nothing (readable) imported yet: the app is ready to chat with its demo model from the first start.
+      models_->load(models_->demoModel());
+    }
     return;
   }
   const QString absolute = QFileInfo(path).absoluteFilePath();

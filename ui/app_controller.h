@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 #include <QQmlEngine>
 #include <QTranslator>
 #include <QUrl>
@@ -34,6 +35,9 @@ class AppController : public QObject {
   Q_PROPERTY(QString dataDir READ dataDir WRITE setDataDir NOTIFY dataDirChanged)
   // An INI file for the settings; empty: the platform's usual place.
   Q_PROPERTY(QString settingsFile READ settingsFile WRITE setSettingsFile NOTIFY dataDirChanged)
+  // Folders of models that come with the app (the demo model), only ever read. Default:
+  // DefaultBundledModelDirs(). Set before start().
+  Q_PROPERTY(QStringList bundledModelDirs READ bundledModelDirs WRITE setBundledModelDirs NOTIFY dataDirChanged)
   Q_PROPERTY(bool started READ started NOTIFY startedChanged)
   Q_PROPERTY(gemma::AppSettings* settings READ settings NOTIFY startedChanged)
   Q_PROPERTY(gemma::EngineController* engine READ engine NOTIFY startedChanged)
@@ -61,6 +65,12 @@ class AppController : public QObject {
   void setDataDir(const QString& dir);
   QString settingsFile() const { return settings_file_; }
   void setSettingsFile(const QString& file);
+  QStringList bundledModelDirs() const { return bundled_model_dirs_; }
+  void setBundledModelDirs(const QStringList& dirs);
+  // <the executable's folder>/../share/gemma-chat/models (an installed /usr/bin/gemma-chat finds
+  // /usr/share/gemma-chat/models, and build/app/gemma-chat the copy the build makes in
+  // build/share/gemma-chat/models), then /usr/share/gemma-chat/models.
+  static QStringList DefaultBundledModelDirs();
   bool started() const { return started_; }
   AppSettings* settings() const { return settings_.get(); }
   EngineController* engine() const { return engine_.get(); }
@@ -79,7 +89,8 @@ class AppController : public QObject {
   // if the data folder cannot be made.
   Q_INVOKABLE bool start();
   bool Start(std::shared_ptr<EngineBackend> backend);
-  // Loads path if given (a model file, or a checkpoint to quantize in memory), else the model used last.
+  // Loads path if given (a model file, or a checkpoint to quantize in memory), else the model used last;
+  // when there is none and nothing has been imported, the demo model that comes with the app.
   Q_INVOKABLE void loadInitialModel(const QString& path = QString());
   // The engine to retranslate when the language changes (found by itself for QML-created controllers).
   void SetQmlEngine(QQmlEngine* engine) { qml_engine_ = engine; }
@@ -104,6 +115,7 @@ class AppController : public QObject {
 
   QString data_dir_;
   QString settings_file_;
+  QStringList bundled_model_dirs_;
   bool started_ = false;
   // Declared in the order they are made; destroyed in reverse: the chat controller (which finishes a
   // streaming reply in the store) before the store, the engine (which joins its thread) last of all.

@@ -18,11 +18,12 @@ QString Size(uint64_t bytes) { return QLocale().formattedDataSize(qint64(bytes),
 }  // namespace
 
 ModelManager::ModelManager(std::shared_ptr<EngineBackend> backend, EngineController* engine,
-                           const QString& models_dir, QObject* parent)
+                           const QString& models_dir, QObject* parent, const QStringList& bundled_dirs)
     : QAbstractListModel(parent),
       backend_(std::move(backend)),
       engine_(engine),
       models_dir_(models_dir),
+      bundled_dirs_(bundled_dirs),
       available_([] { return AvailableMemoryBytes(); }) {
   QDir().mkpath(models_dir_);
   watcher_.addPath(models_dir_);
@@ -44,27 +45,46 @@ void ModelManager::setContextSize(int context) {
   if (!entries_.isEmpty()) emit dataChanged(index(0), index(int(entries_.size()) - 1), {MemoryNeededRole, FitsRole});
 }
 
+ModelManager::Entry ModelManager::Read(const QFileInfo& file, bool bundled) const {
+  Entry entry;
+  entry.bundled = bundled;
+  entry.model.path = file.absoluteFilePath();
+  entry.model.name = file.completeBaseName();
+  entry.model.file_bytes = uint64_t(file.size());
+  try {
+    entry.model = backend_->Describe(file.absoluteFilePath());
+  } catch (const std::exception& e) {
+    entry.problem = QString::fromUtf8(e.what());
+  }
+  return entry;
+}
+
 void ModelManager::refresh() {
-  QDir dir(models_dir_);
-  const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.gemma")}, QDir::Files, QDir::Name);
+  const auto model_files = [](const QString& dir) {
+    return QDir(dir).entryInfoList({QStringLiteral("*.gemma")}, QDir::Files | QDir::Readable, QDir::Name);
+  };
   QList<Entry> entries;
-  for (const QFileInfo& file : files) {
-    Entry entry;
-    entry.model.path = file.absoluteFilePath();
-    entry.model.name = file.completeBaseName();
-    entry.model.file_bytes = uint64_t(file.size());
-    try {
-      entry.model = backend_->Describe(file.absoluteFilePath());
-    } catch (const std::exception& e) {
-      entry.problem = QString::fromUtf8(e.what());
+  QStringList names;
+  for (const QFileInfo& file : model_files(models_dir_)) {
+    entries.append(Read(file, false));
+    names.append(file.fileName());
+  }
+  // The bundled folders are only ever read: the app's own install (or build) tree first, then the
+  // system's. The same file seen twice (/usr/bin/../share is /usr/share) is listed once.
+  for (const QString& dir : bundled_dirs_) {
+    if (QFileInfo(dir).canonicalFilePath() == QFileInfo(models_dir_).canonicalFilePath()) continue;
+    for (const QFileInfo& file : model_files(dir)) {
+      if (names.contains(file.fileName())) continue;
+      entries.append(Read(file, true));
+      names.append(file.fileName());
     }
-    entries.append(entry);
   }
   beginResetModel();
+  const int imported_before = importedCount();
   const bool count_changed = entries.size() != entries_.size();
   entries_ = std::move(entries);
   endResetModel();
-  if (count_changed) emit countChanged();
+  if (count_changed || importedCount() != imported_before) emit countChanged();
 }
 
 int ModelManager::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(entries_.size()); }
@@ -93,6 +113,7 @@ QVariant ModelManager::data(const QModelIndex& index, int role) const {
     case LoadedRole: return engine_ && engine_->state() == EngineController::Ready && engine_->modelPath() == e.model.path;
     case DamagedRole: return !e.problem.isEmpty();
     case ProblemRole: return e.problem;
+    case BundledRole: return e.bundled;
   }
   return {};
 }
@@ -107,7 +128,8 @@ QHash<int, QByteArray> ModelManager::roleNames() const {
           {FitsRole, "fits"},
           {LoadedRole, "loaded"},
           {DamagedRole, "damaged"},
-          {ProblemRole, "problem"}};
+          {ProblemRole, "problem"},
+          {BundledRole, "bundled"}};
 }
 
 int ModelManager::indexOf(const QString& path) const {
@@ -122,6 +144,22 @@ qint64 ModelManager::memoryNeeded(const QString& path) const {
   const int row = indexOf(path);
   if (row < 0 || !entries_[row].problem.isEmpty()) return 0;
   return qint64(entries_[row].model.MemoryFor(ContextFor(entries_[row].model)));
+}
+
+int ModelManager::importedCount() const {
+  return int(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.bundled; }));
+}
+
+bool ModelManager::isBundled(const QString& path) const {
+  const int row = indexOf(path);
+  return row >= 0 && entries_[row].bundled;
+}
+
+QString ModelManager::demoModel() const {
+  for (const Entry& e : entries_) {
+    if (e.bundled && e.problem.isEmpty()) return e.model.path;
+  }
+  return QString();
 }
 
 bool ModelManager::load(const QString& path) {

@@ -1,12 +1,15 @@
-// ModelManager: the imported models (the .gemma files in <data>/models) as a list model for the picker,
+// ModelManager: the imported models (the .gemma files in <data>/models) and the models that come with the
+// app (the demo model, read-only in the install's share/gemma-chat/models) as a list model for the picker,
 // each with its size on disk and the memory it needs at the chosen context, and the one place that
 // decides whether a model may be loaded: one that does not fit in the memory available is refused with a
 // clear message before anything is loaded.
 #pragma once
 
 #include <QAbstractListModel>
+#include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QPointer>
+#include <QStringList>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
 #include <functional>
@@ -23,6 +26,8 @@ class ModelManager : public QAbstractListModel {
   QML_ELEMENT
   QML_UNCREATABLE("AppController owns the model manager")
   Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+  // The models the user imported (the list without the bundled ones).
+  Q_PROPERTY(int importedCount READ importedCount NOTIFY countChanged)
   Q_PROPERTY(QString modelsDir READ modelsDir CONSTANT)
   // The context the memory figures assume (the settings' context size).
   Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)
@@ -41,12 +46,17 @@ class ModelManager : public QAbstractListModel {
     LoadedRole,
     DamagedRole,  // the file could not be read; ProblemRole says why
     ProblemRole,
+    BundledRole,  // shipped with the app (the demo model): listed read-only, never written or deleted
   };
 
+  // bundled_dirs: folders of models that come with the app, listed after the imported ones; a file name
+  // already listed (an imported copy, or an earlier folder) is not listed again.
   ModelManager(std::shared_ptr<EngineBackend> backend, EngineController* engine, const QString& models_dir,
-               QObject* parent = nullptr);
+               QObject* parent = nullptr, const QStringList& bundled_dirs = {});
 
   QString modelsDir() const { return models_dir_; }
+  QStringList bundledDirs() const { return bundled_dirs_; }
+  int importedCount() const;
   int contextSize() const { return context_size_; }
   void setContextSize(int context);
   QString errorString() const { return error_; }
@@ -64,6 +74,10 @@ class ModelManager : public QAbstractListModel {
   Q_INVOKABLE int indexOf(const QString& path) const;
   // Memory the model at path needs with the current context, or 0 when it cannot be read.
   Q_INVOKABLE qint64 memoryNeeded(const QString& path) const;
+  // Whether path is one of the models that come with the app.
+  Q_INVOKABLE bool isBundled(const QString& path) const;
+  // The first readable model that comes with the app (the demo model), or empty if there is none.
+  Q_INVOKABLE QString demoModel() const;
   // The context a model file gets: the setting, capped at the model's maximum.
   int ContextFor(const ModelDescription& model) const;
 
@@ -83,7 +97,9 @@ class ModelManager : public QAbstractListModel {
   struct Entry {
     ModelDescription model;
     QString problem;  // non-empty: the file is damaged or not a model file
+    bool bundled = false;
   };
+  Entry Read(const QFileInfo& file, bool bundled) const;
   bool Fits(const Entry& entry) const;
   void SetError(const QString& error);
   void OnEngineModelChanged();
@@ -91,6 +107,7 @@ class ModelManager : public QAbstractListModel {
   std::shared_ptr<EngineBackend> backend_;
   QPointer<EngineController> engine_;
   QString models_dir_;
+  QStringList bundled_dirs_;
   int context_size_ = 4096;
   int threads_ = 0;
   QString error_;

@@ -168,4 +168,73 @@ TestCase {
         tryCompare(app.engine, "state", EngineController.NoModel)
         verify(app.engine.errorString.indexOf("not a GemmaChat model file") >= 0, app.engine.errorString)
     }
+
+    // The demo model that comes with the app: a folder of its own, only read.
+    function makeApp(dataDir, bundledDir) {
+        const made = appComponent.createObject(null, { dataDir: dataDir, settingsFile: dataDir + "/settings.ini",
+                                                       bundledModelDirs: [bundledDir] })
+        verify(made.start())
+        made.settings.language = "en"
+        return made
+    }
+
+    function test_the_demo_model_is_chosen_when_nothing_is_imported() {
+        const share = FakeEngine.newDataDir()
+        const demo = FakeEngine.writeModel(share, "gemmachat-demo", "2B", 0.01, true)
+        const first = makeApp(FakeEngine.newDataDir(), share + "/models")
+        const demoPicker = pickerComponent.createObject(testCase, { app: first })
+        compare(first.models.count, 1)
+        compare(first.models.importedCount, 0)
+        verify(first.models.isBundled(demo))
+        compare(first.models.demoModel(), demo)
+        first.loadInitialModel()
+        tryCompare(first.engine, "state", EngineController.Ready, 5000)
+        compare(first.engine.modelPath, demo)
+        mouseClick(demoPicker.button)
+        tryCompare(demoPicker.popup, "opened", true)
+        const list = findChild(demoPicker.popup.contentItem, "modelList")
+        tryCompare(list, "count", 1)
+        const item = row(list, "gemmachat-demo")
+        verify(item.bundled)
+        verify(findChild(item, "demoBadge").visible)
+        demoPicker.destroy()
+        first.destroy()
+        wait(0)
+    }
+
+    function test_a_damaged_import_does_not_keep_the_demo_away() {
+        const share = FakeEngine.newDataDir()
+        const demo = FakeEngine.writeModel(share, "gemmachat-demo", "2B", 0.01, true)
+        const data = FakeEngine.newDataDir()
+        FakeEngine.writeDamagedModel(data, "broken")
+        const first = makeApp(data, share + "/models")
+        compare(first.models.importedCount, 1)
+        first.loadInitialModel()
+        tryCompare(first.engine, "state", EngineController.Ready, 5000)
+        compare(first.engine.modelPath, demo)
+        first.destroy()
+        wait(0)
+    }
+
+    function test_an_imported_model_comes_before_the_demo() {
+        const share = FakeEngine.newDataDir()
+        const demo = FakeEngine.writeModel(share, "gemmachat-demo", "2B", 0.01, true)
+        const other = makeApp(dir, share + "/models")  // gemma-2b-it, gemma-7b-it and a damaged file imported
+        compare(other.models.count, 4)
+        compare(other.models.importedCount, 3)
+        verify(other.models.isBundled(demo))
+        verify(!other.models.isBundled(dir + "/models/gemma-2b-it.gemma"))
+        other.loadInitialModel()  // nothing chosen before, but models imported: the user picks
+        wait(200)
+        compare(other.engine.state, EngineController.NoModel)
+        compare(FakeEngine.loadCount, 0)
+        // A model imported while the demo is loaded replaces it.
+        verify(other.models.load(demo))
+        tryCompare(other.engine, "state", EngineController.Ready, 5000)
+        other.importer.start(FakeEngine.makeCheckpointFolder("gemma-2b-new"))
+        tryCompare(other.engine, "modelName", "gemma-2b-new", 10000)
+        verify(!other.models.isBundled(other.engine.modelPath))
+        other.destroy()
+        wait(0)
+    }
 }

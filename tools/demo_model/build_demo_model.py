@@ -12,6 +12,7 @@ source folder it records; tools/demo_model/compare_model_files.py compares the r
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ MODEL_NAME = "GemmaChat demo — tiny, not Gemma"
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--steps", type=int, default=6000, help="optimizer steps (each dialogue is seen once)")
+    p.add_argument("--steps", type=int, default=1800, help="optimizer steps (each dialogue is seen once)")
     p.add_argument("--batch-size", type=int, default=64, help="dialogues per step")
     p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
     p.add_argument("--warmup", type=int, default=300)
@@ -49,10 +50,11 @@ def parse_args():
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--heads", type=int, default=4)
     p.add_argument("--head-dim", type=int, default=64)
-    p.add_argument("--ffn", type=int, default=1024)
+    p.add_argument("--ffn", type=int, default=512)
     p.add_argument("--context", type=int, default=512)
     p.add_argument("--threads", type=int, default=2, help="torch threads (the result depends on it)")
-    p.add_argument("--validate-every", type=int, default=1000)
+    p.add_argument("--f32", action="store_true", help="train in f32 instead of bf16 autocast (slower)")
+    p.add_argument("--validate-every", type=int, default=300)
     p.add_argument("--work", default=os.path.join(ROOT, "build", "demo-model"), help="scratch folder")
     p.add_argument("--out", default=os.path.join(ROOT, "resources", "models", "gemmachat-demo.gemma"))
     p.add_argument("--held-out-dir", default=os.path.join(ROOT, "tests", "data", "demo_model"))
@@ -91,11 +93,19 @@ def validation_set(generator):
 
 
 def exact_replies(model, data, pad_id):
-    """Share of dialogues whose reply is the argmax at every reply position: what greedy decoding gives."""
+    """Which dialogues' replies are the argmax at every reply position: what greedy decoding gives."""
     inputs, targets, weights = (torch.from_numpy(a) for a in data.batch(list(range(len(data))), pad_id))
     predicted = model(inputs).argmax(-1)
-    wrong = ((predicted != targets) & (weights > 0)).any(dim=1)
-    return 1.0 - wrong.float().mean().item()
+    return ~((predicted != targets) & (weights > 0)).any(dim=1)
+
+
+def validation_report(model, data, problems, pad_id):
+    exact = exact_replies(model, data, pad_id)
+    add = torch.tensor([op == "+" for op, _, _ in problems])
+    wrong = [f"{a}{op}{b}" for (op, a, b), ok in zip(problems, exact.tolist()) if not ok]
+    return (f"validation arithmetic exact {exact.float().mean().item():.3f} (addition "
+            f"{exact[add].float().mean().item():.3f}, subtraction {exact[~add].float().mean().item():.3f}); "
+            f"wrong: {' '.join(wrong[:12])}")
 
 
 def check_template_against_engine(args, enc, vocab):
@@ -132,6 +142,7 @@ def main():
     vocab = dataset.Vocabulary(spm_tools.read_pieces(prefix))
     enc = dataset.Encoder(tokenizer_model, vocab, os.path.join(args.work, "strings.txt"))
     data = dataset.TokenizedCorpus(dialogues, enc, vocab)
+    problems = generator.arithmetic.validation_problems()
     validation = dataset.TokenizedCorpus(validation_set(generator), enc, vocab)
     log(f"tokenizer: {vocab.size} pieces; corpus: {len(data.tokens)} tokens, "
         f"{int(data.weights.sum())} of them trained, longest dialogue {data.lengths.max()}")
@@ -143,8 +154,8 @@ def main():
     model = Gemma(cfg)
     log(f"model: {cfg}, {sum(p.numel() for p in model.parameters())} parameters")
     seconds = train.train(model, data, vocab.pad, args.steps, args.batch_size, args.lr, args.warmup,
-                          args.weight_decay, args.seed,
-                          validate=lambda m: f"validation arithmetic exact {exact_replies(m, validation, vocab.pad):.3f}",
+                          args.weight_decay, args.seed, bf16=not args.f32,
+                          validate=lambda m: validation_report(m, validation, problems, vocab.pad),
                           validate_every=args.validate_every, log=log)
     log(f"trained in {seconds / 60:.1f} min")
     torch.save(model.state_dict(), os.path.join(args.work, "model.pt"))
@@ -155,7 +166,9 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     subprocess.run([args.gemma_convert, folder, args.out, "--name", MODEL_NAME], check=True)
     check_template_against_engine(args, enc, vocab)
-    log(f"wrote {args.out} ({os.path.getsize(args.out) / 1e6:.1f} MB) in {(time.time() - began) / 60:.1f} min")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    log(f"wrote {args.out} ({os.path.getsize(args.out) / 1e6:.1f} MB) in {(time.time() - began) / 60:.1f} min, "
+        f"{(usage.ru_utime + usage.ru_stime) / 60:.1f} CPU min")
 
 
 if __name__ == "__main__":

@@ -32,8 +32,11 @@ def train_tokenizer(lines, prefix, vocab_size):
         for line in lines:
             assert "\n" not in line, "spm_train reads one sentence per line"
             f.write(line + "\n")
-    subprocess.run(["spm_train", f"--input={corpus}", f"--model_prefix={prefix}", f"--vocab_size={vocab_size}",
-                    "--minloglevel=1", *GEMMA_SPM_FLAGS, *DETERMINISM_FLAGS], check=True,
+    # Run in the prefix's folder with bare file names: the model records its trainer's input and prefix, and
+    # an absolute path there would make the same build in another folder a different file (and ship a path).
+    folder, name = os.path.split(os.path.abspath(prefix))
+    subprocess.run(["spm_train", f"--input={name}.corpus.txt", f"--model_prefix={name}", f"--vocab_size={vocab_size}",
+                    "--minloglevel=1", *GEMMA_SPM_FLAGS, *DETERMINISM_FLAGS], check=True, cwd=folder,
                    stdout=subprocess.DEVNULL)
     return prefix + ".model"
 

