@@ -3,11 +3,11 @@
 // compute only their new tokens, and bad options are clear errors.
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "core/model/importer.h"
+#include "tests/support/run_program.h"
 #include "tests/support/tiny_checkpoint.h"
 #include "tests/support/tiny_model.h"
 
@@ -16,18 +16,9 @@ using namespace gemma::testing;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  QString out, err;
-};
+using Run = ProgramRun;
 
-Run RunBench(const QStringList& arguments) {
-  QProcess process;
-  process.start(GEMMA_BENCH_PATH, arguments);
-  if (!process.waitForFinished(120000)) process.kill();
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
+Run RunBench(const QStringList& arguments) { return RunProgram(GEMMA_BENCH_PATH, arguments); }
 
 QList<QJsonObject> JsonLines(const QString& out) {
   QList<QJsonObject> objects;

@@ -3,7 +3,6 @@
 // for bad input.
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -14,6 +13,7 @@
 #include "core/model/importer.h"
 #include "tests/support/reference_check.h"
 #include "tests/support/reference_forward.h"
+#include "tests/support/run_program.h"
 #include "tests/support/tiny_checkpoint.h"
 #include "tests/support/tiny_model.h"
 
@@ -22,19 +22,10 @@ using namespace gemma::testing;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  QString out, err;
-};
+using Run = ProgramRun;
 
 Run RunCli(const QStringList& arguments, const QByteArray& input = {}) {
-  QProcess process;
-  process.start(GEMMA_CLI_PATH, arguments);
-  process.write(input);
-  process.closeWriteChannel();
-  if (!process.waitForFinished(60000)) process.kill();
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+  return RunProgram(GEMMA_CLI_PATH, arguments, input, 60000);
 }
 
 std::vector<int> IdsAfter(const QString& out, const QString& label) {
