@@ -82,6 +82,29 @@ QString OutputPath(const QString& file) {
 
 }  // namespace
 
+// Types `text` into the composer of a conversation with no messages yet and presses Enter, then waits until the
+// reply has finished streaming; *shown gets every text the reply's view displayed on the way.
+void SendFirstMessageAndWatchReply(QQuickWindow* window, gemma::AppController& c, const char* text,
+                                   QStringList* shown) {
+  MessageListModel& messages = c.chat()->messageList();
+  QQuickItem* input = FindItem(window, "composerInput");
+  QVERIFY(input);
+  input->forceActiveFocus();
+  Type(window, text);
+  QTest::keyClick(window, Qt::Key_Return);
+  QTRY_COMPARE(messages.count(), 2);
+  QCOMPARE(Role(messages, 0, MessageListModel::kTextRole).toString(), QString::fromUtf8(text));
+  QQuickItem* list = FindItem(window, "messageList");
+  QVERIFY(list);
+  QQuickItem* reply = nullptr;
+  QTRY_VERIFY((reply = ItemAtIndex(list, 1)) != nullptr);
+  QObject* reply_view = reply->findChild<QObject*>("replyView");
+  QVERIFY(reply_view);
+  PropertyRecorder recorder(reply_view, "text");
+  QTRY_VERIFY_WITH_TIMEOUT(!c.chat()->generating(), 60000);
+  *shown = recorder.values();
+}
+
 class TestGemmaChatE2e : public QObject {
   Q_OBJECT
 
@@ -117,30 +140,18 @@ class TestGemmaChatE2e : public QObject {
     auto last_outcome = [&] { return outcomes.last().at(0).value<gemma::ReplyOutcome>(); };
 
     // 1. Type and press Enter; the reply streams into the view token by token.
-    QQuickItem* input = FindItem(window, "composerInput");
-    QVERIFY(input);
-    input->forceActiveFocus();
-    Type(window, "Hello Gemma");
-    QTest::keyClick(window, Qt::Key_Return);
-    QTRY_COMPARE(messages.count(), 2);
-    QCOMPARE(Role(messages, 0, MessageListModel::kTextRole).toString(), QString("Hello Gemma"));
-    QQuickItem* list = FindItem(window, "messageList");
-    QVERIFY(list);
-    QQuickItem* reply = nullptr;
-    QTRY_VERIFY((reply = ItemAtIndex(list, 1)) != nullptr);
-    QObject* reply_view = reply->findChild<QObject*>("replyView");
-    QVERIFY(reply_view);
-    PropertyRecorder shown(reply_view, "text");
-    QTRY_VERIFY_WITH_TIMEOUT(!c.chat()->generating(), 60000);
+    QStringList shown;
+    SendFirstMessageAndWatchReply(window, c, "Hello Gemma", &shown);
+    if (QTest::currentTestFailed()) return;
     const QString final_text = Role(messages, 1, MessageListModel::kTextRole).toString();
     QVERIFY2(!final_text.isEmpty(), "the model replied");
-    QCOMPARE(shown.values().last(), final_text);
-    std::set<QString> distinct(shown.values().begin(), shown.values().end());
+    QCOMPARE(shown.last(), final_text);
+    std::set<QString> distinct(shown.begin(), shown.end());
     distinct.erase(QString());
     QVERIFY2(distinct.size() >= 3, qPrintable(QString("the view showed %1 states of the reply: %2")
-                                                  .arg(distinct.size()).arg(shown.values().join(" | "))));
-    for (int i = 1; i < shown.values().size(); ++i) {
-      QVERIFY2(shown.values()[i].startsWith(shown.values()[i - 1]), "the reply only grows while it streams");
+                                                  .arg(distinct.size()).arg(shown.join(" | "))));
+    for (int i = 1; i < shown.size(); ++i) {
+      QVERIFY2(shown[i].startsWith(shown[i - 1]), "the reply only grows while it streams");
     }
     QTRY_COMPARE(outcomes.count(), 1);
     QVERIFY(last_outcome().generated_tokens > 0);
@@ -148,6 +159,8 @@ class TestGemmaChatE2e : public QObject {
 
     // 2. A long reply, stopped with Esc soon after it starts.
     c.settings()->setMaxReplyTokens(3000);
+    QQuickItem* input = FindItem(window, "composerInput");
+    QVERIFY(input);
     input->forceActiveFocus();
     Type(window, "Tell me more");
     QTest::keyClick(window, Qt::Key_Return);
@@ -251,30 +264,18 @@ class TestGemmaChatE2e : public QObject {
     QVERIFY(QQmlProperty::read(note, "text").toString().contains("not Gemma"));
 
     MessageListModel& messages = c.chat()->messageList();
-    QQuickItem* input = FindItem(window, "composerInput");
-    QVERIFY(input);
-    input->forceActiveFocus();
-    Type(window, "What is 12 + 30?");
-    QTest::keyClick(window, Qt::Key_Return);
-    QTRY_COMPARE(messages.count(), 2);
-    QCOMPARE(Role(messages, 0, MessageListModel::kTextRole).toString(), QString("What is 12 + 30?"));
-    QTRY_VERIFY(!welcome->isVisible());
-    QQuickItem* list = FindItem(window, "messageList");
-    QVERIFY(list);
-    QQuickItem* reply = nullptr;
-    QTRY_VERIFY((reply = ItemAtIndex(list, 1)) != nullptr);
-    QObject* reply_view = reply->findChild<QObject*>("replyView");
-    QVERIFY(reply_view);
-    PropertyRecorder shown(reply_view, "text");
-    QTRY_VERIFY_WITH_TIMEOUT(!c.chat()->generating(), 60000);
+    QStringList shown;
+    SendFirstMessageAndWatchReply(window, c, "What is 12 + 30?", &shown);
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(!welcome->isVisible());
     const QString answer = Role(messages, 1, MessageListModel::kTextRole).toString();
     QCOMPARE(Role(messages, 1, MessageListModel::kStateRole).toString(), QString("complete"));
     qInfo("the demo answered: %s", qPrintable(answer));
     QVERIFY2(answer.contains("42"), qPrintable("the demo answered: " + answer));
-    QCOMPARE(shown.values().last(), answer);
-    std::set<QString> distinct(shown.values().begin(), shown.values().end());
+    QCOMPARE(shown.last(), answer);
+    std::set<QString> distinct(shown.begin(), shown.end());
     distinct.erase(QString());
-    QVERIFY2(distinct.size() >= 2, qPrintable("the reply streamed: " + shown.values().join(" | ")));
+    QVERIFY2(distinct.size() >= 2, qPrintable("the reply streamed: " + shown.join(" | ")));
   }
 
   void ExecutableStartsWithTheDemoModel() {
