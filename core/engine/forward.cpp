@@ -1,5 +1,7 @@
 #include "forward.h"
 
+#include <cblas.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
@@ -9,9 +11,6 @@
 namespace gemma {
 namespace {
 
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using StridedMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
-using ConstStridedMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 
 // y = x * rsqrt(mean(x^2) + eps) * multiplier, the multiplier being (1 + w) of the checkpoint; fp32.
 void RmsNorm(const float* x, const float* multiplier, int rows, int dim, float eps, float* y) {
@@ -62,7 +61,8 @@ ForwardPass::ForwardPass(const Model& model, Runtime& runtime, int context)
   up_.resize(b * config_.ffn);
   rope_cos_.resize(b * config_.head_dim / 2);
   rope_sin_.resize(b * config_.head_dim / 2);
-  scores_.resize(runtime.threads());
+  // Each worker's scores for up to kMaxBatch query rows over the whole context, allocated once.
+  scores_.assign(runtime.threads(), std::vector<float>(size_t(kMaxBatch) * context));
   inv_freq_.resize(config_.head_dim / 2);
   for (int i = 0; i < config_.head_dim / 2; ++i)
     inv_freq_[i] = float(std::pow(double(config_.rope_theta), -2.0 * i / config_.head_dim));
@@ -157,8 +157,11 @@ void ForwardPass::ComputeRopeTable(int n, int start) {
   }
 }
 
-// Causal attention of the n new queries over every cached position, one head per task. Head i reads kv head
-// i / (heads / kv_heads): the 2B's eight query heads share one.
+// Causal attention of the n new queries over every cached position. Query rows that share a kv head go
+// through two single-threaded OpenBLAS products (scores = Q K^T, out = P V), split over the pool:
+//  - one kv head (the 2B's multi-query attention): q_ is [n * heads, head_dim] and every row reads the same
+//    keys, so the pool splits those rows, and each worker reads the keys and values once for all its heads;
+//  - several kv heads: one task per query head, its n rows strided by q_dim, reading kv head h / group.
 void ForwardPass::Attention(int layer, KvCache& cache, int n, int start) {
   // The lambda captures one pointer, so std::function keeps it in place: no allocation per layer.
   struct Job {
@@ -166,37 +169,47 @@ void ForwardPass::Attention(int layer, KvCache& cache, int n, int start) {
     KvCache* cache;
     int layer, n, start;
   } job{this, &cache, layer, n, start};
-  runtime_.pool().ParallelFor(config_.heads, 1, [j = &job](int64_t begin, int64_t end, int worker) {
-    j->self->AttendHeads(*j->cache, j->layer, j->n, j->start, int(begin), int(end), worker);
+  const bool one_kv_head = config_.kv_heads == 1;
+  const int64_t units = one_kv_head ? int64_t(n) * config_.heads : config_.heads;
+  runtime_.pool().ParallelFor(units, 1, [j = &job, one_kv_head](int64_t begin, int64_t end, int worker) {
+    ForwardPass& f = *j->self;
+    const ModelConfig& c = f.config_;
+    if (one_kv_head) {
+      for (int64_t row = begin; row < end; row += kMaxBatch) {
+        const QueryRows rows{.offset = row * c.head_dim, .stride = c.head_dim, .first = int(row),
+                             .count = int(std::min<int64_t>(kMaxBatch, end - row)), .per_token = c.heads};
+        f.AttendRows(*j->cache, j->layer, j->start, /*kv_head=*/0, rows, worker);
+      }
+    } else {
+      for (int64_t head = begin; head < end; ++head) {
+        const QueryRows rows{.offset = head * c.head_dim, .stride = c.q_dim(), .first = 0, .count = j->n,
+                             .per_token = 1};
+        f.AttendRows(*j->cache, j->layer, j->start, int(head) / (c.heads / c.kv_heads), rows, worker);
+      }
+    }
   });
 }
 
-// Heads [first, last) of Attention on pool worker `worker`, in that worker's scores buffer.
-void ForwardPass::AttendHeads(KvCache& cache, int layer, int n, int start, int first, int last, int worker) {
-  const int hd = config_.head_dim, q_dim = config_.q_dim(), kv_dim = cache.row_stride();
-  const int group = config_.heads / config_.kv_heads;
-  const int positions = start + n;
-  const float scale = 1.0f / std::sqrt(float(hd));
-  std::vector<float>& buffer = scores_[worker];
-  if (buffer.size() < size_t(n) * positions) buffer.resize(size_t(kMaxBatch) * context_);
-  for (int head = first; head < last; ++head) {
-    const int kv_head = head / group;
-    const ConstStridedMap q(q_.data() + size_t(head) * hd, n, hd, Eigen::OuterStride<>(q_dim));
-    const ConstStridedMap k(cache.keys(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
-    const ConstStridedMap v(cache.values(layer, 0) + kv_head * hd, positions, hd, Eigen::OuterStride<>(kv_dim));
-    Eigen::Map<RowMatrix> scores(buffer.data(), n, positions);
-    scores.noalias() = (q * k.transpose()) * scale;
-    for (int t = 0; t < n; ++t) {
-      const int visible = start + t + 1;  // causal: positions after the query's are masked out
-      auto row = scores.row(t);
-      const float max_score = row.head(visible).maxCoeff();
-      row.head(visible) = (row.head(visible).array() - max_score).exp();
-      row.head(visible) /= row.head(visible).sum();
-      row.tail(positions - visible).setZero();
-    }
-    StridedMap out(attn_.data() + size_t(head) * hd, n, hd, Eigen::OuterStride<>(q_dim));
-    out.noalias() = scores * v;
+// Attention for some query rows (at most kMaxBatch), all reading kv head `kv_head`; their outputs go to the
+// same places in attn_ as the rows have in q_.
+void ForwardPass::AttendRows(KvCache& cache, int layer, int start, int kv_head, const QueryRows& rows, int worker) {
+  const int hd = config_.head_dim, kv_dim = cache.row_stride();
+  const auto token = [&](int i) { return (rows.first + i) / rows.per_token; };
+  const int positions = start + token(rows.count - 1) + 1;  // later positions are masked for every row here
+  float* scores = scores_[worker].data();
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows.count, positions, hd, 1.0f / std::sqrt(float(hd)),
+              q_.data() + rows.offset, rows.stride, cache.keys(layer, 0) + kv_head * hd, kv_dim, 0.0f, scores,
+              positions);
+  for (int i = 0; i < rows.count; ++i) {
+    const int visible = start + token(i) + 1;  // causal: positions after the query's are masked out
+    Eigen::Map<Eigen::ArrayXf> row(scores + size_t(i) * positions, positions);
+    const float max_score = row.head(visible).maxCoeff();
+    row.head(visible) = (row.head(visible) - max_score).exp();
+    row.head(visible) /= row.head(visible).sum();
+    row.tail(positions - visible).setZero();
   }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows.count, hd, positions, 1.0f, scores, positions,
+              cache.values(layer, 0) + kv_head * hd, kv_dim, 0.0f, attn_.data() + rows.offset, rows.stride);
 }
 
 // gate and up together, each thread applying GeGLU to its own rows while they are in its cache; then down.

@@ -30,7 +30,13 @@ class ForwardPass {
   void RunBatch(KvCache& cache, std::span<const int> tokens, int start, float* logits, bool all_positions);
   void Embed(std::span<const int> tokens);
   void Attention(int layer, KvCache& cache, int n, int start);
-  void AttendHeads(KvCache& cache, int layer, int n, int start, int first, int last, int worker);
+  // Query rows of q_ that read one kv head: `count` rows from float offset `offset`, `stride` floats apart;
+  // row i is row first + i of the attention's row numbering, which has `per_token` rows per token.
+  struct QueryRows {
+    int64_t offset;
+    int stride, first, count, per_token;
+  };
+  void AttendRows(KvCache& cache, int layer, int start, int kv_head, const QueryRows& rows, int worker);
   void Mlp(const LayerWeights& weights, int n);
   void ComputeRopeTable(int n, int start);
 
@@ -41,7 +47,7 @@ class ForwardPass {
   MatMulScratch matmul_scratch_;
   std::vector<float> residual_, normed_, q_, k_, v_, attn_, proj_, gate_, up_;
   std::vector<float> rope_cos_, rope_sin_, inv_freq_;
-  std::vector<std::vector<float>> scores_;  // per worker: [kMaxBatch, context]
+  std::vector<std::vector<float>> scores_;  // per pool worker: [kMaxBatch, context]
 };
 
 }  // namespace gemma

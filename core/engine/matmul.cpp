@@ -1,7 +1,7 @@
-// Y = X W^T over the pool. Int8 weights: the activations are quantized once (into the caller's scratch,
-// so decoding allocates nothing per token), then the rows of W are split into contiguous chunks, one per
-// thread, each streamed once. Float weights: one OpenBLAS call from the calling thread (never from inside
-// the pool, so OpenBLAS's own threads and ours never run at the same time).
+// Y = X W^T over the pool: the rows of W are split into contiguous chunks, one per thread, each streamed once.
+// Int8 weights: the activations are quantized once first (into the caller's scratch, so decoding allocates
+// nothing per token). Float weights: each chunk is one single-threaded OpenBLAS call (Runtime keeps OpenBLAS
+// at one thread, so the pool's threads are the only ones).
 #include "core/engine/matmul.h"
 
 #include <cblas.h>
@@ -50,19 +50,21 @@ bool CheckTargets(std::span<const MatMulTarget> targets, const float* x, int n) 
   return first.type == WeightType::kInt8;
 }
 
-void MatMulF32(const MatMulTarget& t, const float* x, int n) {
+// Rows [begin, end) of one f32 product, through single-threaded OpenBLAS (the pool does the splitting).
+void F32Rows(const MatMulTarget& t, const float* x, int n, int64_t begin, int64_t end) {
   const MatrixView& w = *t.w;
+  const float* rows = w.f32 + begin * w.cols;
   if (n == 1) {
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, w.rows, w.cols, 1.0f, w.f32, w.cols, x, 1, 0.0f, t.y, 1);
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, int(end - begin), w.cols, 1.0f, rows, w.cols, x, 1, 0.0f, t.y + begin, 1);
   } else {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, w.rows, w.cols, 1.0f, x, w.cols, w.f32, w.cols, 0.0f,
-                t.y, OutputStride(t));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, int(end - begin), w.cols, 1.0f, x, w.cols, rows, w.cols,
+                0.0f, t.y + begin, OutputStride(t));
   }
 }
 
 struct QuantizedX {
-  const int8_t* q;
-  const float* scales;
+  const int8_t* q = nullptr;
+  const float* scales = nullptr;
 };
 
 QuantizedX QuantizeActivations(const Kernels& kernels, ThreadPool& pool, const float* x, int n, int cols,
@@ -87,19 +89,22 @@ QuantizedX QuantizeActivations(const Kernels& kernels, ThreadPool& pool, const f
 
 // What the pool's workers need, passed as one pointer: a lambda capturing only that fits std::function's
 // small-object buffer, so a decoded token allocates nothing.
-struct Int8Job {
+struct Job {
   const Kernels* kernels;
   std::span<const MatMulTarget> targets;
-  QuantizedX x;
+  const float* x;     // f32 weights: the activations as they are
+  QuantizedX xq;      // int8 weights: the activations quantized
   int n;
   const std::function<void(int64_t, int64_t)>* after_rows;
-};
 
-// Rows [begin, end) of one int8 product.
-void Int8Rows(const Kernels& kernels, const MatMulTarget& t, const QuantizedX& x, int n, int64_t begin,
-              int64_t end) {
-  kernels.matmul_int8(*t.w, x.q, x.scales, n, int(begin), int(end), t.y, OutputStride(t));
-}
+  // Rows [begin, end) of one product.
+  void Rows(const MatMulTarget& t, int64_t begin, int64_t end) const {
+    if (t.w->type == WeightType::kF32)
+      F32Rows(t, x, n, begin, end);
+    else
+      kernels->matmul_int8(*t.w, xq.q, xq.scales, n, int(begin), int(end), t.y, OutputStride(t));
+  }
+};
 
 }  // namespace
 
@@ -113,20 +118,17 @@ void MatMulEach(const Kernels& kernels, ThreadPool& pool, std::span<const MatMul
                 int n, MatMulScratch& scratch) {
   const bool int8 = CheckTargets(targets, x, n);
   if (n == 0) return;
-  if (!int8) {
-    for (const MatMulTarget& t : targets) MatMulF32(t, x, n);
-    return;
-  }
-  const QuantizedX xq = QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch);
+  const QuantizedX xq =
+      int8 ? QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch) : QuantizedX{};
   int64_t total_rows = 0;
   for (const MatMulTarget& t : targets) total_rows += t.w->rows;
   // The targets' rows one after the other; a chunk may span several targets.
-  const Int8Job job{&kernels, targets, xq, n, nullptr};
+  const Job job{&kernels, targets, x, xq, n, nullptr};
   pool.ParallelFor(total_rows, kRowAlign, [j = &job](int64_t begin, int64_t end, int) {
     int64_t offset = 0;
     for (const MatMulTarget& t : j->targets) {
       const int64_t first = std::max(begin, offset), last = std::min(end, offset + t.w->rows);
-      if (first < last) Int8Rows(*j->kernels, t, j->x, j->n, first - offset, last - offset);
+      if (first < last) j->Rows(t, first - offset, last - offset);
       offset += t.w->rows;
     }
   });
@@ -139,15 +141,11 @@ void MatMulRowsTogether(const Kernels& kernels, ThreadPool& pool, std::span<cons
   const int rows = targets.front().w->rows;
   for (const MatMulTarget& t : targets) Check(t.w->rows == rows, "matrices computed together differ in rows");
   if (n == 0) return;
-  if (!int8) {
-    for (const MatMulTarget& t : targets) MatMulF32(t, x, n);
-    pool.ParallelFor(rows, kRowAlign, [f = &after_rows](int64_t begin, int64_t end, int) { (*f)(begin, end); });
-    return;
-  }
-  const QuantizedX xq = QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch);
-  const Int8Job job{&kernels, targets, xq, n, &after_rows};
+  const QuantizedX xq =
+      int8 ? QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch) : QuantizedX{};
+  const Job job{&kernels, targets, x, xq, n, &after_rows};
   pool.ParallelFor(rows, kRowAlign, [j = &job](int64_t begin, int64_t end, int) {
-    for (const MatMulTarget& t : j->targets) Int8Rows(*j->kernels, t, j->x, j->n, begin, end);
+    for (const MatMulTarget& t : j->targets) j->Rows(t, begin, end);
     (*j->after_rows)(begin, end);
   });
 }

@@ -1,6 +1,6 @@
 // What the engine runs on: the thread pool and the kernels chosen for this CPU. One per process is enough;
-// sessions and models share it. OpenBLAS is told to use as many threads as the pool, and is only called
-// from the thread that drives a forward pass, so the two never run at once and never oversubscribe.
+// sessions and models share it. OpenBLAS is kept at one thread and called from inside the pool's jobs, each
+// call on its own slice, so the pool's threads are the only ones.
 #pragma once
 
 #include "kernels.h"
