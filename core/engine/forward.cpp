@@ -50,7 +50,7 @@ void ApplyRope(float* x, int heads, int head_dim, const float* cos, const float*
 }  // namespace
 
 ForwardPass::ForwardPass(const Model& model, Runtime& runtime, int context)
-    : model_(model), config_(model.config()), runtime_(runtime), context_(context) {
+    : model_(model), config_(model.config()), runtime_(runtime) {
   const size_t b = kMaxBatch;
   residual_.resize(b * config_.hidden);
   normed_.resize(b * config_.hidden);

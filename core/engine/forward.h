@@ -43,7 +43,6 @@ class ForwardPass {
   const Model& model_;
   const ModelConfig& config_;
   Runtime& runtime_;
-  int context_;
   MatMulScratch matmul_scratch_;
   std::vector<float> residual_, normed_, q_, k_, v_, attn_, proj_, gate_, up_;
   std::vector<float> rope_cos_, rope_sin_, inv_freq_;
