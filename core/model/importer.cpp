@@ -156,6 +156,10 @@ class PartialFile {
   void Commit() {
     if (::ftruncate(fd_, off_t(size_)) != 0) throw Error(WriteErrorMessage(errno, path_, size_));
     if (::fsync(fd_) != 0) throw Error(WriteErrorMessage(errno, path_, size_));
+    // The written pages sit in the page cache as 4 KB pages, and a mapping can only use 2 MB pages for a file
+    // cached in 2 MB folios (see file_mapping.h). They are on disk now, so drop them: the first load reads
+    // the file back through the model's mapping, in large folios where the file system supports them.
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) throw Error(WriteErrorMessage(errno, path_, size_));

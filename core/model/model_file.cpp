@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/engine/error.h"
+#include "core/model/file_mapping.h"
 #include "core/model/format_bytes.h"
 
 namespace gemma {
@@ -373,25 +374,6 @@ auto WithFileContext(const std::filesystem::path& path, Fn&& fn) {
   }
 }
 
-// The mapping a model's weights point into; unmapped when the last model using it is gone.
-class Mapping {
- public:
-  Mapping(int fd, uint64_t size) : size_(size) {
-    addr_ = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-    if (addr_ == MAP_FAILED) throw Error(std::string("cannot map it into memory: ") + std::strerror(errno));
-  }
-  ~Mapping() { ::munmap(addr_, size_); }
-  Mapping(const Mapping&) = delete;
-  Mapping& operator=(const Mapping&) = delete;
-
-  const uint8_t* data() const { return static_cast<const uint8_t*>(addr_); }
-  uint64_t size() const { return size_; }
-
- private:
-  void* addr_ = nullptr;
-  uint64_t size_ = 0;
-};
-
 json HeaderJson(const ModelConfig& c, const ModelInfo& info, WeightType weight_type, const ModelLayout& layout,
                 const std::string& created) {
   json tensors = json::array();
@@ -463,7 +445,7 @@ std::shared_ptr<Model> OpenModelFile(const std::filesystem::path& path) {
                   " rows: the file is damaged; import the model again");
     }
 
-    auto mapping = std::make_shared<const Mapping>(file.fd(), file.size());
+    auto mapping = std::make_shared<const FileMapping>(file.fd(), file.size());
     // No MAP_POPULATE: opening must not wait for gigabytes. WILLNEED starts the kernel's read-ahead of the
     // weights in the background, so the first token mostly finds them already in the page cache.
     ::madvise(const_cast<uint8_t*>(mapping->data()), mapping->size(), MADV_WILLNEED);
