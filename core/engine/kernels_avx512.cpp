@@ -7,13 +7,13 @@
 //    XOR per loaded weight block (decode) or is folded into the packed activations (prefill), and the
 //    correction sums are computed once per block, not once per multiply;
 //  - it is exact for every int8 on both sides, -128 included (the sign trick overflows on -128).
-// Everything stays exact in int32: |sum of 64 (w + 128) * x| <= 64 * 255 * 128 < 2^21. The rows kernel sums
-// the 16 lanes of a block (4 products each, exact) in float, the lanes kernel whole blocks.
+// Everything stays exact in int32: |sum of 64 (w + 128) * x| <= 64 * 255 * 128 < 2^21, so both kernels
+// convert a whole block's exact dot to float (exactly: it is below 2^24) before scaling it.
 //
 // Two kernels:
 //  - Rows (small n, decode): each weight row is streamed once, in order (one sequential stream per
-//    thread is what the memory system serves best); per 64-byte block one XOR, one vpdpbusd per
-//    activation row starting from exact per-lane bias corrections, and one FMA by the block's scales.
+//    thread is what the memory system serves best); per 64-byte block one XOR and one vpdpbusd per
+//    activation row, then 16 blocks at a time one transpose tree, one conversion and one FMA.
 //  - Lanes (prefill): the activations are repacked so that one zmm holds 4 consecutive bytes of 16 different
 //    activation rows; a weight's 4 bytes are broadcast, so each vpdpbusd advances 16 activation rows at
 //    once and a block's dots come out already one per lane, with no horizontal sums. A tile of 8 weight
@@ -38,11 +38,6 @@ static_assert(kBlock == 64, "the AVX-512 kernels assume one zmm per quantization
 constexpr int kLanesMinRows = 8;
 constexpr int kTileRows = 8;   // weight rows per lanes-kernel tile
 constexpr int kLanes = 16;     // activation rows per zmm in the lanes kernel
-// Rows kernel (decode): the weight stream is prefetched into L2 32 KB ahead, measured on Zen 4 over a whole
-// 2B-shaped decode pass against a plain sum over the same bytes (8 and 16 KB ahead were a few percent slower;
-// into L1 it competes with the hardware prefetcher; none at all streamed ~10% slower). Prefetching the
-// activation row made no difference, so it is not.
-constexpr int kPrefetchWeights = 32768;
 
 // Prefetches may point past the end of the data (they never fault); the address is formed as an integer so
 // that no out-of-range pointer is ever formed either.
@@ -96,56 +91,56 @@ void BlockSums128(const int8_t* data, int blocks, int32_t* out) {
 
 // ---- rows kernel ---------------------------------------------------------------------------------------
 
-// out[16 b + l] = -128 * (sum of bytes 4l..4l+3 of block b of x): vpdpbusd's bias correction lane by lane.
-// Each lane's partial dot is then exact on its own (4 products), so converting the lanes to float and summing
-// them never cancels large biased partials against each other.
-void LaneCorrections(const int8_t* x, int blocks, int32_t* out) {
-  const __m512i ones = _mm512_set1_epi8(1);
-  for (int b = 0; b < blocks; ++b) {
-    const __m512i sums = _mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, _mm512_loadu_si512(x + int64_t(b) * kBlock));
-    _mm512_store_si512(out + int64_t(b) * 16, _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(sums, 7)));
-  }
-}
-
-// One weight row against one activation row. Per 64-byte block: one XOR, one vpdpbusd that starts from the
-// block's lane corrections, one conversion and one FMA by the product of the two block scales, into one of
-// four float accumulators (four chains hide the FMA latency). That is fewer instructions per block than
-// reducing 16 blocks' int32 sums with a transpose tree first: over a whole 2B-shaped decode pass it streamed
-// at ~81% of a plain sum's bandwidth on one core instead of ~73%, and ~96% instead of ~88% on two.
+// One weight row against one activation row, 16 blocks at a time: per block one XOR and one vpdpbusd from
+// zero (exact in int32); the 16 blocks' lane sums are reduced together by one transpose tree, so a block's
+// whole dot is one exact int32; then one conversion and one FMA by the 16 blocks' scale products.
+//
+// Why this shape: decoding streams each weight once, and on Zen 4 a core streams slower the more vector
+// work hangs off each loaded block, even far below its arithmetic peak. Over a whole 2B-shaped decode pass
+// from 2 MB pages, one core went from 73% to 78-81% of a plain sum's bandwidth against the previous kernel
+// (per-lane corrections, then a conversion and an FMA for every block), and two cores from 74% to 82%.
+// No software prefetch: from 2 MB pages the hardware prefetcher does better alone (with a prefetch 32 KB
+// ahead the same pass was ~10% slower); from 4 KB pages it was ~2% faster with one.
 void RowTimesRow(const int8_t* wr, const float* wsr, int blocks, const int8_t* xr, const float* xsr,
-                 const int32_t* corr, bool prefetch, float* out) {
+                 const int32_t* corr, float* out) {
   const __m512i bias = _mm512_set1_epi8(char(0x80));
-  __m512 facc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-  const auto block = [&](int b, __m512& acc) {
-    const int64_t offset = int64_t(b) * kBlock;
-    const __m512i wu = _mm512_xor_si512(_mm512_loadu_si512(wr + offset), bias);
-    const __m512i dot = _mm512_dpbusd_epi32(_mm512_load_si512(corr + int64_t(b) * 16), wu, _mm512_loadu_si512(xr + offset));
-    acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(wsr[b] * xsr[b]), acc);
-  };
-  int b = 0;
-  for (; b + 4 <= blocks; b += 4) {
-#pragma GCC unroll 4
-    for (int u = 0; u < 4; ++u) {
-      if (prefetch) Prefetch<_MM_HINT_T1>(wr, int64_t(b + u) * kBlock + kPrefetchWeights);
-      block(b + u, facc[u]);
+  __m512 acc = _mm512_setzero_ps();
+  for (int b0 = 0; b0 < blocks; b0 += 16) {
+    const int count = blocks - b0 < 16 ? blocks - b0 : 16;
+    const __mmask16 valid = FirstLanes(count);
+    __m512i dots[16];
+    #pragma GCC unroll 16
+    for (int k = 0; k < 16; ++k) {
+      const int64_t offset = int64_t(b0 + k) * kBlock;
+      dots[k] = k < count ? _mm512_dpbusd_epi32(_mm512_setzero_si512(),
+                                                _mm512_xor_si512(_mm512_loadu_si512(wr + offset), bias),
+                                                _mm512_loadu_si512(xr + offset))
+                          : _mm512_setzero_si512();
     }
+    const __m512i exact = _mm512_add_epi32(Reduce16(dots), _mm512_maskz_loadu_epi32(valid, corr + b0));
+    const __m512 scale =
+        _mm512_mul_ps(_mm512_maskz_loadu_ps(valid, wsr + b0), _mm512_maskz_loadu_ps(valid, xsr + b0));
+    acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, acc);
   }
-  for (; b < blocks; ++b) block(b, facc[0]);
-  *out = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(facc[0], facc[1]), _mm512_add_ps(facc[2], facc[3])));
+  *out = _mm512_reduce_add_ps(acc);
 }
 
 void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
                 float* y, int ldy) {
   const int cols = w.cols;
   const int blocks = cols / kBlock;
-  const int64_t corr_per_row = int64_t(blocks) * 16;
-  auto* corr = static_cast<int32_t*>(KernelScratch(ScratchSlot::kRowSums, sizeof(int32_t) * n * corr_per_row));
-  for (int i = 0; i < n; ++i) LaneCorrections(xq + int64_t(i) * cols, blocks, corr + i * corr_per_row);
+  // corr[i * blocks + b] = -128 * (sum of block b of activation row i): vpdpbusd's +128 bias on the weights.
+  auto* corr = static_cast<int32_t*>(KernelScratch(ScratchSlot::kRowSums, sizeof(int32_t) * n * blocks));
+  for (int i = 0; i < n; ++i) {
+    int32_t* c = corr + int64_t(i) * blocks;
+    BlockSums128(xq + int64_t(i) * cols, blocks, c);
+    for (int b = 0; b < blocks; ++b) c[b] = -c[b];
+  }
   for (int r = row_begin; r < row_end; ++r) {
-    // Later activation rows find this weight row in cache; only the first pass prefetches.
+    // Later activation rows find this weight row in cache.
     for (int i = 0; i < n; ++i)
       RowTimesRow(w.q + int64_t(r) * cols, w.scales + int64_t(r) * blocks, blocks, xq + int64_t(i) * cols,
-                  xs + int64_t(i) * blocks, corr + i * corr_per_row, i == 0, y + int64_t(i) * ldy + r);
+                  xs + int64_t(i) * blocks, corr + int64_t(i) * blocks, y + int64_t(i) * ldy + r);
   }
 }
 
