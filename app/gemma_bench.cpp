@@ -17,6 +17,7 @@
 #include "core/engine/memory_bandwidth.h"
 #include "core/engine/session.h"
 #include "core/model/byte_tokenizer.h"
+#include "core/model/file_mapping.h"
 #include "core/model/importer.h"
 #include "core/model/model_loader.h"
 #include "core/model/synthetic_checkpoint.h"
@@ -262,8 +263,8 @@ int main(int argc, char** argv) {
       std::printf("model %s (%s, %.2f GB read per token), load %.3f s\n", name.c_str(),
                   gemma::DescribeVariant(model->config()).c_str(), bytes_per_token / 1e9, load_s);
       if (o.turns == 0)
-        std::printf("%-8s %-12s %7s %7s %14s %18s %10s %14s %9s\n", "threads", "kernel", "prompt", "gen",
-                    "prefill tok/s", "decode tok/s", "read GB/s", "of ceiling", "peak MB");
+        std::printf("%-8s %-12s %7s %7s %14s %18s %10s %14s %9s %9s\n", "threads", "kernel", "prompt", "gen",
+                    "prefill tok/s", "decode tok/s", "read GB/s", "of ceiling", "peak MB", "2MB pages");
     }
     if (o.turns > 0) {
       for (int threads : o.threads) ReportTurns(o, model, name, threads);
@@ -292,21 +293,29 @@ int main(int argc, char** argv) {
         const Summary p = Summarize(prefill), d = Summarize(decode);
         const double ceiling = bandwidth / bytes_per_token;  // tokens/s if decoding only streamed weights
         const char* kernel = gemma::KernelPathName(runtime->kernels().path);
+        // How much of the model's mapping the kernel backs with 2 MB pages (see core/model/file_mapping.h):
+        // it decides how close to the bandwidth ceiling one core can decode.
+        const gemma::MatrixView& head = model->weights().embedding;
+        const double huge_pages = gemma::HugePageShare(head.q ? static_cast<const void*>(head.q) : head.f32);
         if (o.json) {
           std::printf("{\"model\":\"%s\",\"threads\":%d,\"prompt_tokens\":%d,\"gen_tokens\":%d,\"load_s\":%.4f,"
                       "\"prefill_tok_s\":%.3f,\"prefill_tok_s_min\":%.3f,\"prefill_tok_s_max\":%.3f,"
                       "\"decode_tok_s\":%.3f,\"decode_tok_s_min\":%.3f,\"decode_tok_s_max\":%.3f,"
                       "\"peak_rss_mb\":%.1f,\"kernel\":\"%s\",\"read_bandwidth_gb_s\":%.2f,"
-                      "\"decode_ceiling_tok_s\":%.3f,\"decode_fraction_of_ceiling\":%.3f,\"repeats\":%d}\n",
+                      "\"decode_ceiling_tok_s\":%.3f,\"decode_fraction_of_ceiling\":%.3f,\"huge_page_share\":%.3f,"
+                      "\"repeats\":%d}\n",
                       name.c_str(), threads, prompt_tokens, o.generate, load_s, p.median, p.min, p.max, d.median,
-                      d.min, d.max, PeakRssMb(), kernel, bandwidth / 1e9, ceiling, d.median / ceiling, o.repeats);
+                      d.min, d.max, PeakRssMb(), kernel, bandwidth / 1e9, ceiling, d.median / ceiling, huge_pages,
+                      o.repeats);
         } else {
           char prefill_text[32], decode_text[32];
           std::snprintf(prefill_text, sizeof prefill_text, "%.1f (%.1f-%.1f)", p.median, p.min, p.max);
           std::snprintf(decode_text, sizeof decode_text, "%.2f (%.2f-%.2f)", d.median, d.min, d.max);
-          std::printf("%-8d %-12s %7d %7d %14s %18s %10.1f %13.0f%% %9.0f\n", threads, kernel, prompt_tokens,
+          char huge_text[16] = "unknown";
+          if (huge_pages >= 0) std::snprintf(huge_text, sizeof huge_text, "%.0f%%", 100 * huge_pages);
+          std::printf("%-8d %-12s %7d %7d %14s %18s %10.1f %13.0f%% %9.0f %9s\n", threads, kernel, prompt_tokens,
                       o.generate, prefill_text, decode_text, bandwidth / 1e9, 100 * d.median / ceiling,
-                      PeakRssMb());
+                      PeakRssMb(), huge_text);
         }
         std::fflush(stdout);
       }

@@ -52,7 +52,7 @@ class GemmaBenchTest : public QObject {
     for (const QJsonObject& t : tests) {
       for (const char* key : {"model", "threads", "prompt_tokens", "gen_tokens", "load_s", "prefill_tok_s",
                               "decode_tok_s", "peak_rss_mb", "kernel", "read_bandwidth_gb_s",
-                              "decode_fraction_of_ceiling"})
+                              "decode_fraction_of_ceiling", "huge_page_share"})
         QVERIFY2(t.contains(key), key);
       seen.append({t["threads"].toInt(), t["prompt_tokens"].toInt()});
       QCOMPARE(t["gen_tokens"].toInt(), 5);
@@ -60,6 +60,8 @@ class GemmaBenchTest : public QObject {
       QVERIFY(t["decode_tok_s"].toDouble() > 0);
       QVERIFY(t["peak_rss_mb"].toDouble() > 0);
       QVERIFY(t["read_bandwidth_gb_s"].toDouble() > 0);
+      const double huge = t["huge_page_share"].toDouble();  // a share, or -1 where /proc cannot tell
+      QVERIFY2(huge == -1 || (huge >= 0 && huge <= 1), qPrintable(QString::number(huge)));
       QVERIFY(QStringList({"portable", "avx2", "avx512-vnni"}).contains(t["kernel"].toString()));
     }
     std::sort(seen.begin(), seen.end());
