@@ -1,4 +1,5 @@
-// Y = X W^T over the pool: the rows of W are split into contiguous chunks, one per thread, each streamed once.
+// Y = X W^T over the pool: the rows of W are split into contiguous shares, one per thread, each streamed once
+// (for a few activation rows, a thread done early takes pieces from the back of another's share: RowClaims).
 // Int8 weights: the activations are quantized once first (into the caller's scratch, so decoding allocates
 // nothing per token). Float weights: each chunk is one single-threaded OpenBLAS call (Runtime keeps OpenBLAS
 // at one thread, so the pool's threads are the only ones).
@@ -19,6 +20,12 @@ namespace {
 constexpr int64_t kRowAlign = 16;
 // Below this many activation values quantizing is cheaper than waking the workers.
 constexpr int64_t kParallelQuantizeMin = int64_t(1) << 16;
+// Decoding (few activation rows): each share is handed out in this many pieces, so a thread done early can
+// help a slower one. Pieces are kept large because every kernel call prepares its activations again (the
+// int8 kernels' bias corrections); with many activation rows (prefill) the kernels repack them per call, so
+// each share stays one piece there.
+constexpr int kPiecesPerShare = 8;
+constexpr int kFewActivationRows = 8;
 
 void Check(bool ok, const char* what) {
   if (!ok) throw Error(std::string("MatMul: ") + what);
@@ -96,6 +103,7 @@ struct Job {
   QuantizedX xq;      // int8 weights: the activations quantized
   int n;
   const std::function<void(int64_t, int64_t)>* after_rows;
+  RowClaims* claims;
 
   // Rows [begin, end) of one product.
   void Rows(const MatMulTarget& t, int64_t begin, int64_t end) const {
@@ -105,6 +113,18 @@ struct Job {
       kernels->matmul_int8(*t.w, xq.q, xq.scales, n, int(begin), int(end), t.y, OutputStride(t));
   }
 };
+
+// Splits `rows` over the pool through `claims` and runs fn(job, begin, end) on every piece.
+template <typename Fn>
+void ForEachPiece(ThreadPool& pool, const Job& job, int64_t rows, Fn fn) {
+  const int workers = int(std::min<int64_t>(pool.size(), (rows + kRowAlign - 1) / kRowAlign));
+  const bool balance = workers > 1 && job.n < kFewActivationRows;
+  job.claims->Reset(workers, rows, kRowAlign, balance ? kPiecesPerShare : 1);
+  pool.ParallelFor(workers, 1, [j = &job, fn](int64_t worker, int64_t, int) {
+    int64_t begin, end;
+    while (j->claims->Next(int(worker), begin, end)) fn(*j, begin, end);
+  });
+}
 
 }  // namespace
 
@@ -122,13 +142,13 @@ void MatMulEach(const Kernels& kernels, ThreadPool& pool, std::span<const MatMul
       int8 ? QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch) : QuantizedX{};
   int64_t total_rows = 0;
   for (const MatMulTarget& t : targets) total_rows += t.w->rows;
-  // The targets' rows one after the other; a chunk may span several targets.
-  const Job job{&kernels, targets, x, xq, n, nullptr};
-  pool.ParallelFor(total_rows, kRowAlign, [j = &job](int64_t begin, int64_t end, int) {
+  // The targets' rows one after the other; a piece may span several targets.
+  const Job job{&kernels, targets, x, xq, n, nullptr, &scratch.claims};
+  ForEachPiece(pool, job, total_rows, [](const Job& j, int64_t begin, int64_t end) {
     int64_t offset = 0;
-    for (const MatMulTarget& t : j->targets) {
+    for (const MatMulTarget& t : j.targets) {
       const int64_t first = std::max(begin, offset), last = std::min(end, offset + t.w->rows);
-      if (first < last) j->Rows(t, first - offset, last - offset);
+      if (first < last) j.Rows(t, first - offset, last - offset);
       offset += t.w->rows;
     }
   });
@@ -143,10 +163,10 @@ void MatMulRowsTogether(const Kernels& kernels, ThreadPool& pool, std::span<cons
   if (n == 0) return;
   const QuantizedX xq =
       int8 ? QuantizeActivations(kernels, pool, x, n, targets.front().w->cols, scratch) : QuantizedX{};
-  const Job job{&kernels, targets, x, xq, n, &after_rows};
-  pool.ParallelFor(rows, kRowAlign, [j = &job](int64_t begin, int64_t end, int) {
-    for (const MatMulTarget& t : j->targets) j->Rows(t, begin, end);
-    (*j->after_rows)(begin, end);
+  const Job job{&kernels, targets, x, xq, n, &after_rows, &scratch.claims};
+  ForEachPiece(pool, job, rows, [](const Job& j, int64_t begin, int64_t end) {
+    for (const MatMulTarget& t : j.targets) j.Rows(t, begin, end);
+    (*j.after_rows)(begin, end);
   });
 }
 

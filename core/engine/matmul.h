@@ -8,15 +8,18 @@
 #include <vector>
 
 #include "kernels.h"
+#include "row_claims.h"
 #include "thread_pool.h"
 #include "weights.h"
 
 namespace gemma {
 
-// Scratch for quantized activations, kept across calls so decoding allocates nothing per token.
+// Scratch for quantized activations and the split of rows, kept across calls so decoding allocates nothing
+// per token.
 struct MatMulScratch {
   std::vector<int8_t> xq;
   std::vector<float> xs;
+  RowClaims claims;
 };
 
 // x [n, w.cols] -> y [n, w.rows] (row stride ldy, 0 means w.rows).

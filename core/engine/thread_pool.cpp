@@ -58,12 +58,6 @@ bool Spin(Done done, KeepSpinning keep_spinning) {
   }
 }
 
-int64_t ChunkBegin(int64_t n, int64_t align, int size, int chunk) {
-  const int64_t units = (n + align - 1) / align;
-  const int64_t unit = (units * chunk + size - 1) / size;
-  return std::min(n, unit * align);
-}
-
 // Carries fn and the first exception; passed to workers through one pointer so that wrapping it in a
 // std::function stays within the small-object buffer and ParallelFor allocates nothing.
 struct GuardedJob {
@@ -98,6 +92,12 @@ ThreadPool::~ThreadPool() {
   }
   start_cv_.notify_all();
   for (std::thread& t : workers_) t.join();
+}
+
+int64_t ThreadPool::ChunkBegin(int64_t n, int64_t align, int size, int chunk) {
+  const int64_t units = (n + align - 1) / align;
+  const int64_t unit = (units * chunk + size - 1) / size;
+  return std::min(n, unit * align);
 }
 
 void ThreadPool::ParallelFor(int64_t n, int64_t align, const std::function<void(int64_t, int64_t, int)>& fn) {

@@ -25,6 +25,8 @@ class ThreadPool {
   // chunk's index, 0 being the calling thread, which always runs the first chunk itself. An exception from
   // any chunk is rethrown here once all chunks have finished.
   void ParallelFor(int64_t n, int64_t align, const std::function<void(int64_t, int64_t, int)>& fn);
+  // Where chunk `chunk` of ParallelFor(n, align) on a pool of `size` begins (chunk == size: n).
+  static int64_t ChunkBegin(int64_t n, int64_t align, int size, int chunk);
 
   // While a Burst lives, idle workers and the waiting caller spin instead of sleeping between jobs: a decoded
   // token is ~100 short jobs back to back, and in a virtual machine waking a halted core costs tens of
