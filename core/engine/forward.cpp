@@ -61,8 +61,12 @@ ForwardPass::ForwardPass(const Model& model, Runtime& runtime, int context)
   up_.resize(b * config_.ffn);
   rope_cos_.resize(b * config_.head_dim / 2);
   rope_sin_.resize(b * config_.head_dim / 2);
-  // Each worker's scores for up to kMaxBatch query rows over the whole context, allocated once.
+  k_.resize(b * config_.kv_dim());
+  v_.resize(b * config_.kv_dim());
+  // Each worker's scores for up to kMaxBatch query rows over the whole context, and its tile of keys or
+  // values widened to floats, allocated once.
   scores_.assign(runtime.threads(), std::vector<float>(size_t(kMaxBatch) * context));
+  kv_tiles_.assign(runtime.threads(), std::vector<float>(size_t(kKvTile) * config_.head_dim));
   inv_freq_.resize(config_.head_dim / 2);
   for (int i = 0; i < config_.head_dim / 2; ++i)
     inv_freq_[i] = float(std::pow(double(config_.rope_theta), -2.0 * i / config_.head_dim));
@@ -94,25 +98,26 @@ void ForwardPass::RunBatch(KvCache& cache, std::span<const int> tokens, int star
   const int H = config_.hidden;
   const Kernels& kernels = runtime_.kernels();
   ThreadPool& pool = runtime_.pool();
-  const int kv_stride = cache.row_stride();
+  const int64_t kv_dim = config_.kv_dim();
 
   Embed(tokens);
   ComputeRopeTable(n, start);
   for (int layer = 0; layer < config_.layers; ++layer) {
     const LayerWeights& w = model_.weights().layers[layer];
-    // Attention block: keys and values are projected straight into the cache.
+    // Attention block. Keys are rotated in floats, then keys and values go into the cache as halves: the
+    // positions [start, start + n) of a layer are consecutive rows there.
     RmsNorm(residual_.data(), w.attn_norm, n, H, config_.rms_eps, normed_.data());
-    float* keys = cache.keys(layer, start);
-    float* values = cache.values(layer, start);
-    const MatMulTarget qkv[] = {{&w.q, q_.data()}, {&w.k, keys, kv_stride}, {&w.v, values, kv_stride}};
+    const MatMulTarget qkv[] = {{&w.q, q_.data()}, {&w.k, k_.data()}, {&w.v, v_.data()}};
     MatMulEach(kernels, pool, qkv, normed_.data(), n, matmul_scratch_);
     const int half = config_.head_dim / 2;
     for (int t = 0; t < n; ++t) {
       ApplyRope(q_.data() + size_t(t) * config_.q_dim(), config_.heads, config_.head_dim,
                 rope_cos_.data() + t * half, rope_sin_.data() + t * half);
-      ApplyRope(keys + size_t(t) * kv_stride, config_.kv_heads, config_.head_dim, rope_cos_.data() + t * half,
+      ApplyRope(k_.data() + t * kv_dim, config_.kv_heads, config_.head_dim, rope_cos_.data() + t * half,
                 rope_sin_.data() + t * half);
     }
+    kernels.halves_from_floats(k_.data(), n * kv_dim, cache.keys(layer, start));
+    kernels.halves_from_floats(v_.data(), n * kv_dim, cache.values(layer, start));
     Attention(layer, cache, n, start);
     MatMul(kernels, pool, w.o, attn_.data(), n, proj_.data(), matmul_scratch_);
     AddInPlace(residual_.data(), proj_.data(), size_t(n) * H);
@@ -158,7 +163,8 @@ void ForwardPass::ComputeRopeTable(int n, int start) {
 }
 
 // Causal attention of the n new queries over every cached position. Query rows that share a kv head go
-// through two single-threaded OpenBLAS products (scores = Q K^T, out = P V), split over the pool:
+// through single-threaded OpenBLAS products (scores = Q K^T, out = P V, a tile of positions each), split
+// over the pool:
 //  - one kv head (the 2B's multi-query attention): q_ is [n * heads, head_dim] and every row reads the same
 //    keys, so the pool splits those rows, and each worker reads the keys and values once for all its heads;
 //  - several kv heads: one task per query head, its n rows strided by q_dim, reading kv head h / group.
@@ -190,16 +196,30 @@ void ForwardPass::Attention(int layer, KvCache& cache, int n, int start) {
   });
 }
 
+// Positions [first, first + count) of one kv head's keys or values (halves, rows kv_dim apart) as floats in
+// tile [count, head_dim].
+void ForwardPass::WidenTile(const KvCache::Half* head, int first, int count, float* tile) const {
+  const int hd = config_.head_dim;
+  const int64_t kv_dim = config_.kv_dim();
+  for (int p = 0; p < count; ++p)
+    runtime_.kernels().floats_from_halves(head + (first + p) * kv_dim, hd, tile + int64_t(p) * hd);
+}
+
 // Attention for some query rows (at most kMaxBatch), all reading kv head `kv_head`; their outputs go to the
-// same places in attn_ as the rows have in q_.
+// same places in attn_ as the rows have in q_. The cached halves are widened kKvTile positions at a time into
+// this worker's tile, which stays in its cache for the product that reads it.
 void ForwardPass::AttendRows(KvCache& cache, int layer, int start, int kv_head, const QueryRows& rows, int worker) {
-  const int hd = config_.head_dim, kv_dim = cache.row_stride();
+  const int hd = config_.head_dim;
   const auto token = [&](int i) { return (rows.first + i) / rows.per_token; };
   const int positions = start + token(rows.count - 1) + 1;  // later positions are masked for every row here
   float* scores = scores_[worker].data();
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows.count, positions, hd, 1.0f / std::sqrt(float(hd)),
-              q_.data() + rows.offset, rows.stride, cache.keys(layer, 0) + kv_head * hd, kv_dim, 0.0f, scores,
-              positions);
+  float* tile = kv_tiles_[worker].data();
+  for (int first = 0; first < positions; first += kKvTile) {
+    const int count = std::min(kKvTile, positions - first);
+    WidenTile(cache.keys(layer, 0) + kv_head * hd, first, count, tile);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows.count, count, hd, 1.0f / std::sqrt(float(hd)),
+                q_.data() + rows.offset, rows.stride, tile, hd, 0.0f, scores + first, positions);
+  }
   for (int i = 0; i < rows.count; ++i) {
     const int visible = start + token(i) + 1;  // causal: positions after the query's are masked out
     Eigen::Map<Eigen::ArrayXf> row(scores + size_t(i) * positions, positions);
@@ -208,8 +228,12 @@ void ForwardPass::AttendRows(KvCache& cache, int layer, int start, int kv_head, 
     row.head(visible) /= row.head(visible).sum();
     row.tail(positions - visible).setZero();
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows.count, hd, positions, 1.0f, scores, positions,
-              cache.values(layer, 0) + kv_head * hd, kv_dim, 0.0f, attn_.data() + rows.offset, rows.stride);
+  for (int first = 0; first < positions; first += kKvTile) {
+    const int count = std::min(kKvTile, positions - first);
+    WidenTile(cache.values(layer, 0) + kv_head * hd, first, count, tile);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows.count, hd, count, 1.0f, scores + first, positions,
+                tile, hd, first == 0 ? 0.0f : 1.0f, attn_.data() + rows.offset, rows.stride);
+  }
 }
 
 // gate and up together, each thread applying GeGLU to its own rows while they are in its cache; then down.

@@ -17,6 +17,8 @@ class ForwardPass {
  public:
   // Tokens per forward call at most; longer prompts are run in chunks of this size.
   static constexpr int kMaxBatch = 128;
+  // Cached positions widened from halves to floats at a time in attention: 128 KB for the head_dim of 256.
+  static constexpr int kKvTile = 128;
 
   ForwardPass(const Model& model, Runtime& runtime, int context);
 
@@ -37,6 +39,7 @@ class ForwardPass {
     int stride, first, count, per_token;
   };
   void AttendRows(KvCache& cache, int layer, int start, int kv_head, const QueryRows& rows, int worker);
+  void WidenTile(const KvCache::Half* head, int first, int count, float* tile) const;
   void Mlp(const LayerWeights& weights, int n);
   void ComputeRopeTable(int n, int start);
 
@@ -46,7 +49,8 @@ class ForwardPass {
   MatMulScratch matmul_scratch_;
   std::vector<float> residual_, normed_, q_, k_, v_, attn_, proj_, gate_, up_;
   std::vector<float> rope_cos_, rope_sin_, inv_freq_;
-  std::vector<std::vector<float>> scores_;  // per pool worker: [kMaxBatch, context]
+  std::vector<std::vector<float>> scores_;    // per pool worker: [kMaxBatch, context]
+  std::vector<std::vector<float>> kv_tiles_;  // per pool worker: [kKvTile, head_dim]
 };
 
 }  // namespace gemma

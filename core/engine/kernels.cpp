@@ -88,6 +88,56 @@ void MatMulInt8Portable(const MatrixView& w, const int8_t* xq, const float* xs, 
   }
 }
 
+void HalvesFromFloatsPortable(const float* in, int64_t n, uint16_t* out) {
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t x;
+    std::memcpy(&x, in + i, sizeof x);
+    const uint16_t sign = uint16_t((x >> 16) & 0x8000u);
+    const uint32_t magnitude = x & 0x7FFFFFFFu;
+    if (magnitude > 0x7F800000u) {  // NaN: quiet, with the top bits of its payload
+      out[i] = uint16_t(sign | 0x7E00u | ((magnitude >> 13) & 0x3FFu));
+    } else if (magnitude >= 0x477FF000u) {  // 65520 and up round to infinity (the largest half is 65504)
+      out[i] = uint16_t(sign | 0x7C00u);
+    } else if (magnitude >= 0x38800000u) {  // a normal half: rebias the exponent, round at bit 13 to even
+      out[i] = uint16_t(sign | ((magnitude + 0xFFFu + ((magnitude >> 13) & 1u) - 0x38000000u) >> 13));
+    } else {  // a subnormal half (or zero): units of 2^-24, rounded to nearest even
+      const int exponent = int(magnitude >> 23);
+      if (exponent < 102) {  // below 2^-25 (float subnormals included): rounds to zero
+        out[i] = sign;
+        continue;
+      }
+      const uint32_t mantissa = (magnitude & 0x7FFFFFu) | 0x800000u;
+      const int shift = 126 - exponent;  // 14..24
+      uint32_t q = mantissa >> shift;
+      const uint32_t rest = mantissa & ((1u << shift) - 1), half_way = 1u << (shift - 1);
+      if (rest > half_way || (rest == half_way && (q & 1u))) ++q;  // may carry into the smallest normal
+      out[i] = uint16_t(sign | q);
+    }
+  }
+}
+
+void FloatsFromHalvesPortable(const uint16_t* in, int64_t n, float* out) {
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t h = in[i];
+    const uint32_t sign = (h & 0x8000u) << 16;
+    const uint32_t exponent = (h >> 10) & 0x1Fu;
+    uint32_t mantissa = h & 0x3FFu;
+    uint32_t x;
+    if (exponent == 0x1F) {
+      x = sign | 0x7F800000u | (mantissa << 13) | (mantissa ? 0x400000u : 0u);  // a NaN comes back quiet
+    } else if (exponent != 0) {
+      x = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    } else if (mantissa == 0) {
+      x = sign;
+    } else {  // subnormal: normalise
+      uint32_t e = 113;
+      while (!(mantissa & 0x400u)) mantissa <<= 1, --e;
+      x = sign | (e << 23) | ((mantissa & 0x3FFu) << 13);
+    }
+    std::memcpy(out + i, &x, sizeof x);
+  }
+}
+
 }  // namespace kernels_detail
 
 namespace {
@@ -152,9 +202,12 @@ KernelPath BestKernelPath() {
 }
 
 const Kernels& KernelsFor(KernelPath path) {
-  static const Kernels kPortable{KernelPath::kPortable, &QuantizeRowsPortable, &MatMulInt8Portable};
-  static const Kernels kAvx2{KernelPath::kAvx2, &QuantizeRowsAvx2, &MatMulInt8Avx2};
-  static const Kernels kAvx512{KernelPath::kAvx512Vnni, &QuantizeRowsAvx512, &MatMulInt8Avx512};
+  static const Kernels kPortable{KernelPath::kPortable, &QuantizeRowsPortable, &MatMulInt8Portable,
+                                 &HalvesFromFloatsPortable, &FloatsFromHalvesPortable};
+  static const Kernels kAvx2{KernelPath::kAvx2, &QuantizeRowsAvx2, &MatMulInt8Avx2, &HalvesFromFloatsF16c,
+                             &FloatsFromHalvesF16c};
+  static const Kernels kAvx512{KernelPath::kAvx512Vnni, &QuantizeRowsAvx512, &MatMulInt8Avx512,
+                               &HalvesFromFloatsF16c, &FloatsFromHalvesF16c};
   if (!CpuRuns(path))
     throw Error(std::string("this CPU cannot run the ") + KernelPathName(path) + " kernels");
   switch (path) {

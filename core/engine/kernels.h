@@ -26,6 +26,10 @@ struct Kernels {
   // (w.type == kInt8) and X given quantized as above (xq [n, w.cols], xs [n, w.cols / kQuantBlock]).
   void (*matmul_int8)(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
                       float* y, int ldy);
+  // IEEE half precision, the KV cache's format. To halves: round to nearest even, too large to infinity, NaN
+  // to a quiet NaN. To floats: exact (a NaN comes back quiet). Bit-identical on every path.
+  void (*halves_from_floats)(const float* in, int64_t n, uint16_t* out);
+  void (*floats_from_halves)(const uint16_t* in, int64_t n, float* out);
 };
 
 const Kernels& KernelsFor(KernelPath path);  // throws gemma::Error if this CPU cannot run it

@@ -283,4 +283,31 @@ void MatMulInt8Avx2(const MatrixView& w, const int8_t* xq, const float* xs, int 
     RowsKernel(w, xq, xs, n, row_begin, row_end, y, ldy);
 }
 
+// F16C converts 8 values per instruction, rounding to nearest even (the immediate, not MXCSR); a tail of
+// fewer than 8 goes through a small zero-padded buffer.
+void HalvesFromFloatsF16c(const float* in, int64_t n, uint16_t* out) {
+  constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm256_cvtps_ph(_mm256_loadu_ps(in + i), kRound));
+  if (i == n) return;
+  float tail[8] = {};
+  uint16_t halves[8];
+  std::memcpy(tail, in + i, sizeof(float) * size_t(n - i));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(halves), _mm256_cvtps_ph(_mm256_loadu_ps(tail), kRound));
+  std::memcpy(out + i, halves, sizeof(uint16_t) * size_t(n - i));
+}
+
+void FloatsFromHalvesF16c(const uint16_t* in, int64_t n, float* out) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
+  if (i == n) return;
+  uint16_t tail[8] = {};
+  float floats[8];
+  std::memcpy(tail, in + i, sizeof(uint16_t) * size_t(n - i));
+  _mm256_storeu_ps(floats, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tail))));
+  std::memcpy(out + i, floats, sizeof(float) * size_t(n - i));
+}
+
 }  // namespace gemma::kernels_detail

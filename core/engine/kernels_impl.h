@@ -23,6 +23,13 @@ void QuantizeRowsPortable(const float* x, int n, int cols, int8_t* q, float* sca
 void MatMulInt8Portable(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin,
                         int row_end, float* y, int ldy);
 
+void HalvesFromFloatsPortable(const float* in, int64_t n, uint16_t* out);
+void FloatsFromHalvesPortable(const uint16_t* in, int64_t n, float* out);
+
+// F16C, which the AVX2 path requires; the AVX-512 path uses these too.
+void HalvesFromFloatsF16c(const float* in, int64_t n, uint16_t* out);
+void FloatsFromHalvesF16c(const uint16_t* in, int64_t n, float* out);
+
 void QuantizeRowsAvx2(const float* x, int n, int cols, int8_t* q, float* scales);
 void MatMulInt8Avx2(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
                     float* y, int ldy);

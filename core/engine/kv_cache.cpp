@@ -8,8 +8,8 @@ KvCache::KvCache(const ModelConfig& config, int context) : context_(context), kv
   if (context <= 0) throw Error("the context size must be positive");
   const size_t count = size_t(config.layers) * context * kv_dim_;
   try {
-    keys_.reset(new float[count]);
-    values_.reset(new float[count]);
+    keys_.reset(new Half[count]);
+    values_.reset(new Half[count]);
   } catch (const std::bad_alloc&) {
     throw Error("not enough memory for a " + std::to_string(context) +
                 "-token context: choose a smaller context size");
@@ -17,7 +17,7 @@ KvCache::KvCache(const ModelConfig& config, int context) : context_(context), kv
 }
 
 size_t KvCache::BytesFor(const ModelConfig& config, int context) {
-  return 2 * size_t(config.layers) * context * config.kv_dim() * sizeof(float);
+  return 2 * size_t(config.layers) * context * config.kv_dim() * sizeof(Half);
 }
 
 }  // namespace gemma

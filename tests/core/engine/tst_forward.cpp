@@ -66,7 +66,10 @@ class ForwardTest : public QObject {
   }
 
   void tokenByTokenDecodeMatchesReference_data() { AddRows(); }
-  void tokenByTokenDecodeMatchesReference() { Run(20, /*single_steps=*/12); }
+  void tokenByTokenDecodeMatchesReference() {
+    // The decoded tokens cross position 128, where attention starts a second tile of widened keys and values.
+    Run(140, /*single_steps=*/16);
+  }
 
   void paddingRowsAreHarmless() {
     // A table with rows past the tokenizer (as in 256128-row checkpoints) computes logits for every row.

@@ -5,7 +5,11 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <utility>
+#include <vector>
 
 #include "core/engine/error.h"
 #include "core/engine/kernels.h"
@@ -164,6 +168,88 @@ class TestKernels : public QObject {
       KernelsFor(p).quantize_rows(x.data(), 1, int(x.size()), q.data(), s.data());
       QVERIFY2(q == want_q, KernelPathName(p));
       for (int8_t v : q) QVERIFY(v >= -127 && v <= 127);
+    }
+  }
+
+  void halvesRoundToNearestEvenOnHandPickedValues() {
+    const float inf = std::numeric_limits<float>::infinity();
+    const std::pair<float, uint16_t> cases[] = {
+        {1.0f, 0x3C00},           {-2.0f, 0xC000},           {0.0f, 0x0000},
+        {-0.0f, 0x8000},          {65504.0f, 0x7BFF},        {65519.99f, 0x7BFF},
+        {65520.0f, 0x7C00},       {1e10f, 0x7C00},           {inf, 0x7C00},
+        {-inf, 0xFC00},           {std::ldexp(1.0f, -14), 0x0400},  // the smallest normal
+        {std::ldexp(1.0f, -24), 0x0001},                            // the smallest subnormal
+        {std::ldexp(1.0f, -25), 0x0000},                            // half of it: a tie, to even
+        {std::ldexp(1.5f, -25), 0x0001},          {std::ldexp(3.0f, -25), 0x0002},  // 1.5 units: tie, to even
+        {std::ldexp(2047.0f, -25), 0x0400},       // 1023.5 units: tie, to even, which is the smallest normal
+        {1.0f + std::ldexp(1.0f, -11), 0x3C00},   // halfway between 1 and the next half: to even
+        {1.0f + std::ldexp(3.0f, -11), 0x3C02},   // halfway between 0x3C01 and 0x3C02: to even
+        {1.0f + std::ldexp(1.1f, -11), 0x3C01},   // past halfway: up
+        {1e-9f, 0x0000},                          {-1e-9f, 0x8000},
+    };
+    for (KernelPath p : SupportedKernelPaths()) {
+      for (const auto& [value, want] : cases) {
+        uint16_t got = 0;
+        KernelsFor(p).halves_from_floats(&value, 1, &got);
+        QVERIFY2(got == want, qPrintable(QString("%1: %2 -> 0x%3, want 0x%4").arg(KernelPathName(p))
+                                             .arg(double(value), 0, 'g', 10).arg(got, 4, 16).arg(want, 4, 16)));
+      }
+      uint16_t nan = 0;
+      const float quiet_nan = std::numeric_limits<float>::quiet_NaN();
+      KernelsFor(p).halves_from_floats(&quiet_nan, 1, &nan);
+      QVERIFY((nan & 0x7C00) == 0x7C00 && (nan & 0x03FF) != 0);
+    }
+  }
+
+  void everyHalfWidensExactlyAndNarrowsBackOnEveryPath() {
+    std::vector<uint16_t> all(65536);
+    for (int h = 0; h < 65536; ++h) all[h] = uint16_t(h);
+    std::vector<float> want(all.size());
+    KernelsFor(KernelPath::kPortable).floats_from_halves(all.data(), int64_t(all.size()), want.data());
+    for (int h = 0; h < 65536; ++h) {
+      const bool nan = (h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0;
+      if (nan) {
+        QVERIFY(std::isnan(want[h]));
+        continue;
+      }
+      // The value itself: sign, exponent and mantissa of the half, subnormals included.
+      const int exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+      const double magnitude = exponent == 0x1F ? std::numeric_limits<double>::infinity()
+                               : exponent == 0  ? std::ldexp(double(mantissa), -24)
+                                                : std::ldexp(1.0 + mantissa / 1024.0, exponent - 15);
+      QCOMPARE(double(want[h]), (h & 0x8000) ? -magnitude : magnitude);
+    }
+    for (KernelPath p : SupportedKernelPaths()) {
+      std::vector<float> floats(all.size() + 1, 7.0f);  // one guard value past the end
+      KernelsFor(p).floats_from_halves(all.data(), int64_t(all.size()) - 3, floats.data());  // a ragged tail
+      KernelsFor(p).floats_from_halves(all.data() + all.size() - 3, 3, floats.data() + all.size() - 3);
+      QVERIFY2(std::memcmp(floats.data(), want.data(), want.size() * sizeof(float)) == 0, KernelPathName(p));
+      QCOMPARE(floats.back(), 7.0f);
+      std::vector<uint16_t> back(all.size() + 1, 0x1234);
+      KernelsFor(p).halves_from_floats(want.data(), int64_t(want.size()), back.data());
+      for (int h = 0; h < 65536; ++h) {
+        const bool nan = (h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0;
+        QCOMPARE(back[h], nan ? uint16_t(h | 0x0200) : uint16_t(h));  // a NaN comes back quiet
+      }
+      QCOMPARE(back.back(), uint16_t(0x1234));
+    }
+  }
+
+  void halvesFromFloatsIsBitIdenticalOnEveryPath() {
+    std::mt19937 rng(5);
+    std::vector<float> x(1003);  // not a multiple of any vector width
+    for (float& v : x) {
+      // Every exponent from far below the subnormal halves to far above the largest, random mantissas.
+      const uint32_t bits = (rng() & 0x807FFFFFu) | ((0x60u + rng() % 0x50u) << 23);
+      std::memcpy(&v, &bits, sizeof v);
+    }
+    std::vector<uint16_t> want(x.size());
+    KernelsFor(KernelPath::kPortable).halves_from_floats(x.data(), int64_t(x.size()), want.data());
+    for (KernelPath p : SupportedKernelPaths()) {
+      std::vector<uint16_t> got(x.size() + 1, 0x4321);
+      KernelsFor(p).halves_from_floats(x.data(), int64_t(x.size()), got.data());
+      QVERIFY2(std::equal(want.begin(), want.end(), got.begin()), KernelPathName(p));
+      QCOMPARE(got.back(), uint16_t(0x4321));
     }
   }
 
