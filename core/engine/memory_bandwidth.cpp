@@ -1,47 +1,21 @@
 #include "memory_bandwidth.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <new>
 #include <vector>
 
+#include "huge_page_buffer.h"
+
 namespace gemma {
-namespace {
-
-// The buffer is read from 2 MB pages where the system has them, as the weights are (see
-// core/model/file_mapping.h): on 4 KB pages one core reads a third less, which would understate the ceiling.
-class HugePageBuffer {
- public:
-  explicit HugePageBuffer(size_t bytes) : bytes_(bytes + kHugePage) {
-    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    base_ = p;
-    const auto aligned = (reinterpret_cast<uintptr_t>(p) + kHugePage - 1) & ~(kHugePage - 1);
-    data_ = reinterpret_cast<uint64_t*>(aligned);
-    ::madvise(data_, bytes, MADV_HUGEPAGE);  // a request; 4 KB pages where it is refused
-  }
-  ~HugePageBuffer() { ::munmap(base_, bytes_); }
-  HugePageBuffer(const HugePageBuffer&) = delete;
-  HugePageBuffer& operator=(const HugePageBuffer&) = delete;
-
-  uint64_t& operator[](size_t i) { return data_[i]; }
-
- private:
-  static constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
-  size_t bytes_;
-  void* base_ = nullptr;
-  uint64_t* data_ = nullptr;
-};
-
-}  // namespace
 
 double MeasureReadBandwidth(ThreadPool& pool, size_t bytes, int passes) {
   const size_t words = bytes / sizeof(uint64_t);
-  HugePageBuffer buffer(words * sizeof(uint64_t));
+  // On 2 MB pages where the system has them, as the weights are: on 4 KB pages one core reads a third less,
+  // which would understate the ceiling.
+  const HugePageBuffer memory(words * sizeof(uint64_t));
+  uint64_t* buffer = memory.as<uint64_t>();
   // Each thread first-touches its own part, as the weights' pages are spread by whoever reads them.
   pool.ParallelFor(int64_t(words), 512, [&](int64_t begin, int64_t end, int) {
     for (int64_t i = begin; i < end; ++i) buffer[i] = uint64_t(i);

@@ -9,12 +9,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <span>
 #include <string>
 #include <ctime>
 #include <vector>
 
 #include <cblas.h>
 
+#include "core/engine/huge_page_buffer.h"
 #include "core/engine/kernels.h"
 #include "core/engine/matmul.h"
 #include "core/engine/runtime.h"
@@ -67,17 +69,17 @@ std::vector<int> ParseInts(const char* s) {
   return out;
 }
 
+// On 2 MB pages where the system has them, as the mapped weights are (core/model/file_mapping.h).
 struct Weights {
   int rows, cols;
-  std::vector<int8_t> q;
-  std::vector<float> s;
+  HugePageBuffer q, s;  // int8 values, float scales
   MatrixView view(int copy) const {
     MatrixView v;
     v.type = WeightType::kInt8;
     v.rows = rows;
     v.cols = cols;
-    v.q = q.data() + int64_t(copy) * rows * cols;
-    v.scales = s.data() + int64_t(copy) * rows * (cols / kQuantBlock);
+    v.q = q.as<int8_t>() + int64_t(copy) * rows * cols;
+    v.scales = s.as<float>() + int64_t(copy) * rows * (cols / kQuantBlock);
     return v;
   }
   double bytes() const { return double(rows) * cols + 4.0 * rows * (cols / kQuantBlock); }
@@ -85,15 +87,16 @@ struct Weights {
 
 // `copies` distinct copies, so that decode rotating through them reads from memory, not from L3 (32 MB).
 Weights MakeWeights(int rows, int cols, int copies) {
-  Weights w{rows, cols, {}, {}};
-  w.q.resize(size_t(rows) * cols * copies);
-  w.s.resize(size_t(rows) * (cols / kQuantBlock) * copies);
+  const size_t values = size_t(rows) * cols * copies, scales = size_t(rows) * (cols / kQuantBlock) * copies;
+  Weights w{rows, cols, HugePageBuffer(values), HugePageBuffer(sizeof(float) * scales)};
+  int8_t* q = w.q.as<int8_t>();
+  float* s = w.s.as<float>();
   std::mt19937 rng(rows + cols);
-  for (size_t k = 0; k < w.q.size(); k += 4) {
+  for (size_t k = 0; k < values; k += 4) {
     const uint32_t r = rng();
-    for (int j = 0; j < 4 && k + j < w.q.size(); ++j) w.q[k + j] = int8_t(int((r >> (8 * j)) & 0xFF) % 255 - 127);
+    for (size_t j = 0; j < 4 && k + j < values; ++j) q[k + j] = int8_t(int((r >> (8 * j)) & 0xFF) % 255 - 127);
   }
-  for (float& v : w.s) v = 0.01f + float(rng() % 1000) * 1e-5f;
+  for (size_t k = 0; k < scales; ++k) s[k] = 0.01f + float(rng() % 1000) * 1e-5f;
   return w;
 }
 
@@ -106,7 +109,7 @@ std::vector<float> MakeActivations(int n, int cols) {
 }
 
 // Read bandwidth: each thread sums its contiguous share of a 1 GiB buffer.
-double ReadBandwidth(ThreadPool& pool, const std::vector<uint64_t>& buffer, int repeats) {
+double ReadBandwidth(ThreadPool& pool, std::span<const uint64_t> buffer, int repeats) {
   std::vector<uint64_t> sums(64);
   const double seconds = TimeMedian(repeats, [&](int) {
     pool.ParallelFor(int64_t(buffer.size()), 4096, [&](int64_t b, int64_t e, int worker) {
@@ -124,7 +127,7 @@ double ReadBandwidth(ThreadPool& pool, const std::vector<uint64_t>& buffer, int 
 }
 
 // Sums words [begin, begin + words) of the buffer over the pool, as ReadBandwidth does.
-uint64_t SumSlice(ThreadPool& pool, const std::vector<uint64_t>& buffer, int64_t begin, int64_t words) {
+uint64_t SumSlice(ThreadPool& pool, std::span<const uint64_t> buffer, int64_t begin, int64_t words) {
   uint64_t sums[8 * 64] = {};
   pool.ParallelFor(words, 4096, [&](int64_t b, int64_t e, int worker) {
     uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -186,7 +189,8 @@ int main(int argc, char** argv) {
   const Weights square = MakeWeights(2048, 2048, 1);
   std::vector<Prefill> prefill = {{"2048x2048", &square, 64}, {"2048x2048", &square, 512},
                                   {"16384x2048", &decode[1].w, 64}, {"16384x2048", &decode[1].w, 512}};
-  std::vector<uint64_t> buffer((size_t(1) << 30) / 8);
+  const HugePageBuffer sum_memory(size_t(1) << 30);  // the same pages as the weights
+  const std::span<uint64_t> buffer(sum_memory.as<uint64_t>(), sum_memory.size() / 8);
   for (size_t k = 0; k < buffer.size(); ++k) buffer[k] = k;
 
   // Decode: each kernel run is paired with a plain sum over as many bytes of the 1 GiB buffer, so the ratio
