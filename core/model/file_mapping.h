@@ -6,7 +6,7 @@
 // maps a file with 2 MB pages only when the page cache holds it in 2 MB folios (file systems with large
 // folios: XFS, and ext4 since Linux 6.16), the mapping asks for them (MADV_HUGEPAGE) and its address agrees
 // with the file offset modulo 2 MB. This class takes care of the last two; the importer takes care of the
-// first by dropping what it wrote from the page cache, so the first load reads it back in large folios.
+// first by writing the file in whole 2 MB-aligned pieces, which such file systems cache in 2 MB folios.
 // Where none of this is available the mapping simply uses 4 KB pages.
 #pragma once
 

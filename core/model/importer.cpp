@@ -58,15 +58,18 @@ void CheckFinite(const float* values, int64_t count, const TensorEntry& entry, i
   }
 }
 
-// The one place tensors are read, quantized and placed: chunk by chunk, into the sink at the layout's offsets.
+// The one place tensors are read, quantized and placed: chunk by chunk, into the sink at the layout's offsets,
+// in increasing order of offset (an int8 tensor's scales, which follow its values, are kept until its last
+// chunk), so that a file is written front to back.
 void FillTensors(CheckpointReader& reader, const ModelLayout& layout, const Sink& sink, Progress& progress) {
   const Kernels& portable = KernelsFor(KernelPath::kPortable);
   std::vector<float> values;
   std::vector<int8_t> q;
-  std::vector<float> scales;
+  std::vector<float> scales;  // the whole tensor's
   for (const TensorEntry& e : layout.tensors) {
     const int64_t rows = e.rows(), cols = e.cols(), blocks = cols / kQuantBlock;
     const int64_t chunk_rows = std::clamp<int64_t>(kChunkValues / cols, 1, rows);
+    if (e.kind != TensorKind::kF32) scales.resize(size_t(rows * blocks));
     for (int64_t row = 0; row < rows; row += chunk_rows) {
       const int64_t n = std::min(chunk_rows, rows - row);
       values.resize(size_t(n * cols));
@@ -77,14 +80,12 @@ void FillTensors(CheckpointReader& reader, const ModelLayout& layout, const Sink
         progress.Advance(uint64_t(n * cols) * sizeof(float), e.name);
       } else {
         q.resize(size_t(n * cols));
-        scales.resize(size_t(n * blocks));
-        portable.quantize_rows(values.data(), int(n), int(cols), q.data(), scales.data());
+        portable.quantize_rows(values.data(), int(n), int(cols), q.data(), scales.data() + row * blocks);
         sink(e.offset + uint64_t(row * cols), q.data(), uint64_t(n * cols));
-        sink(e.scales_offset + uint64_t(row * blocks) * sizeof(float), scales.data(),
-             uint64_t(n * blocks) * sizeof(float));
         progress.Advance(uint64_t(n * cols) + uint64_t(n * blocks) * sizeof(float), e.name);
       }
     }
+    if (e.kind != TensorKind::kF32) sink(e.scales_offset, scales.data(), uint64_t(rows * blocks) * sizeof(float));
   }
 }
 
@@ -120,6 +121,11 @@ std::string WriteErrorMessage(int error, const std::filesystem::path& path, uint
 }
 
 // The file being written; removed unless Commit() renamed it into place.
+//
+// Writes are staged and reach the file in whole 2 MB-aligned pieces (the importer writes front to back). On
+// file systems with large folios (XFS; ext4 since Linux 6.16) the page cache then holds the new file in 2 MB
+// folios at once, which the model's mapping can use as 2 MB pages (file_mapping.h): 256 MB written in 64 KB
+// pieces was cached in 4 KB pages, in 2 MB pieces 90% in 2 MB folios. Elsewhere it changes nothing.
 class PartialFile {
  public:
   PartialFile(const std::filesystem::path& out, uint64_t size) : out_(out), size_(size) {
@@ -128,6 +134,7 @@ class PartialFile {
                                  std::to_string(counter++));
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) throw Error("cannot create " + path_.string() + ": " + std::strerror(errno));
+    staged_.reserve(kPiece);
   }
   ~PartialFile() {
     if (fd_ >= 0) ::close(fd_);
@@ -143,23 +150,31 @@ class PartialFile {
     // Other failures (a file system without fallocate) are fine: the writes will report any problem.
   }
 
+  // Writes at once, not staged; later writes are staged from where it ends. For the preamble, so that the
+  // partial file of a killed import is recognisable as ours (RemoveStalePartialFiles) from the start.
+  void WriteNow(uint64_t offset, const void* data, uint64_t bytes) {
+    Flush();
+    WriteThrough(offset, static_cast<const char*>(data), bytes);
+    staged_from_ = offset + bytes;
+  }
+
+  // Bytes between writes (alignment padding) are written as zeros. A write before what is already staged
+  // (never made by the importer) goes straight to the file.
   void WriteAt(uint64_t offset, const void* data, uint64_t bytes) {
     const char* p = static_cast<const char*>(data);
+    if (offset < staged_end()) return WriteNow(offset, data, bytes);
+    while (staged_end() < offset) Stage(nullptr, std::min(offset - staged_end(), StageRoom()));
     while (bytes > 0) {
-      const ssize_t n = ::pwrite(fd_, p, bytes, off_t(offset));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw Error(WriteErrorMessage(n < 0 ? errno : ENOSPC, path_, size_));
-      p += n, offset += uint64_t(n), bytes -= uint64_t(n);
+      const uint64_t n = std::min(bytes, StageRoom());
+      Stage(p, n);
+      p += n, bytes -= n;
     }
   }
 
   void Commit() {
+    Flush();
     if (::ftruncate(fd_, off_t(size_)) != 0) throw Error(WriteErrorMessage(errno, path_, size_));
     if (::fsync(fd_) != 0) throw Error(WriteErrorMessage(errno, path_, size_));
-    // The written pages sit in the page cache as 4 KB pages, and a mapping can only use 2 MB pages for a file
-    // cached in 2 MB folios (see file_mapping.h). They are on disk now, so drop them: the first load reads
-    // the file back through the model's mapping, in large folios where the file system supports them.
-    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) throw Error(WriteErrorMessage(errno, path_, size_));
@@ -176,10 +191,42 @@ class PartialFile {
   }
 
  private:
+  static constexpr uint64_t kPiece = uint64_t(2) << 20;
+
+  uint64_t staged_end() const { return staged_from_ + staged_.size(); }
+  // Bytes that still fit before the next 2 MB boundary of the file.
+  uint64_t StageRoom() const { return kPiece - staged_end() % kPiece; }
+
+  // Appends n bytes (zeros when p is null); writes the staged bytes out once they reach a 2 MB boundary.
+  void Stage(const char* p, uint64_t n) {
+    if (p != nullptr)
+      staged_.insert(staged_.end(), p, p + n);
+    else
+      staged_.resize(staged_.size() + n, '\0');
+    if (staged_end() % kPiece == 0) Flush();
+  }
+
+  void Flush() {
+    WriteThrough(staged_from_, staged_.data(), staged_.size());
+    staged_from_ = staged_end();
+    staged_.clear();
+  }
+
+  void WriteThrough(uint64_t offset, const char* p, uint64_t bytes) {
+    while (bytes > 0) {
+      const ssize_t n = ::pwrite(fd_, p, bytes, off_t(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw Error(WriteErrorMessage(n < 0 ? errno : ENOSPC, path_, size_));
+      p += n, offset += uint64_t(n), bytes -= uint64_t(n);
+    }
+  }
+
   std::filesystem::path out_, path_;
   uint64_t size_;
   int fd_ = -1;
   bool committed_ = false;
+  std::vector<char> staged_;   // the bytes [staged_from_, staged_end()), less than 2 MB
+  uint64_t staged_from_ = 0;
 };
 
 bool AllDigits(const std::string& s) {
@@ -254,7 +301,7 @@ void ImportCheckpoint(CheckpointReader& reader, const std::filesystem::path& out
       PlanModelFile(reader.config(), info, options.weight_type, tokenizer.size(), CurrentTimeIso8601());
 
   PartialFile file(target, plan.layout.end);
-  file.WriteAt(0, plan.preamble.data(), plan.preamble.size());
+  file.WriteNow(0, plan.preamble.data(), plan.preamble.size());
   file.Reserve();
   Progress progress(options.progress, plan.layout.tokenizer_bytes + TensorBytes(plan.layout));
   file.WriteAt(plan.layout.tokenizer_offset, tokenizer.data(), tokenizer.size());
