@@ -637,10 +637,6 @@
         <translation>모델은 %1에 보관합니다</translation>
     </message>
     <message>
-        <source>demo that comes with GemmaChat</source>
-        <translation>GemmaChat에 포함된 데모</translation>
-    </message>
-    <message>
         <source>Demo that comes with GemmaChat</source>
         <translation>GemmaChat에 포함된 데모</translation>
     </message>

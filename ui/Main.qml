@@ -51,7 +51,7 @@ ApplicationWindow {
     }
 
     // Nothing to talk to yet: the chat page shows only the welcome view (no composer).
-    readonly property bool showWelcome: app.models.importedCount === 0 && app.engine.state === EngineController.NoModel
+    readonly property bool showWelcome: chatPage.nothingToTalkTo
 
     header: HeaderBar {
         app: window.app

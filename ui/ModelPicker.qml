@@ -20,7 +20,9 @@ Item {
 
     readonly property var engine: app.engine
 
-    function variantText(variant, instructionTuned) {
+    // What a model is: its variant, or, for the demo that comes with the app, that.
+    function variantText(variant, instructionTuned, bundled) {
+        if (bundled) return qsTr("Demo that comes with GemmaChat")
         return instructionTuned ? qsTr("%1, instruction-tuned").arg(variant) : qsTr("%1, pretrained").arg(variant)
     }
 
@@ -113,8 +115,7 @@ Item {
                     enabled: !damaged
                     Accessible.name: damaged ? qsTr("%1: cannot be used").arg(name)
                                              : qsTr("%1, %2, %3 on disk, needs %4 of memory%5")
-                                               .arg(name).arg(bundled ? qsTr("demo that comes with GemmaChat")
-                                                                      : root.variantText(variant, instructionTuned))
+                                               .arg(name).arg(root.variantText(variant, instructionTuned, bundled))
                                                .arg(root.app.formatBytes(fileSize)).arg(root.app.formatBytes(memoryNeeded))
                                                .arg(loaded ? qsTr(", loaded") : (fits ? "" : qsTr(", does not fit in memory")))
                     onClicked: {
@@ -139,8 +140,7 @@ Item {
                                 Layout.fillWidth: true
                                 visible: !row.damaged
                                 text: qsTr("%1 · %2 on disk · needs %3")
-                                      .arg(row.bundled ? qsTr("Demo that comes with GemmaChat")
-                                                       : root.variantText(row.variant, row.instructionTuned))
+                                      .arg(root.variantText(row.variant, row.instructionTuned, row.bundled))
                                       .arg(root.app.formatBytes(row.fileSize))
                                       .arg(root.app.formatBytes(row.memoryNeeded))
                                 color: Theme.mutedText
