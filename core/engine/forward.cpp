@@ -11,7 +11,6 @@
 namespace gemma {
 namespace {
 
-
 // y = x * rsqrt(mean(x^2) + eps) * multiplier, the multiplier being (1 + w) of the checkpoint; fp32.
 void RmsNorm(const float* x, const float* multiplier, int rows, int dim, float eps, float* y) {
   const Eigen::Map<const Eigen::ArrayXf> m(multiplier, dim);

@@ -20,7 +20,6 @@ class KvCache {
   KvCache(const ModelConfig& config, int context);
 
   int context() const { return context_; }
-  int row_stride() const { return kv_dim_; }
   Half* keys(int layer, int position) { return keys_.get() + Offset(layer, position); }
   Half* values(int layer, int position) { return values_.get() + Offset(layer, position); }
   // Bytes the cache needs when full, for memory estimates before loading.

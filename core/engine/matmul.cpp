@@ -1,7 +1,7 @@
 // Y = X W^T over the pool: the rows of W are split into contiguous shares, one per thread, each streamed once
 // (for a few activation rows, a thread done early takes pieces from the back of another's share: RowClaims).
 // Int8 weights: the activations are quantized once first (into the caller's scratch, so decoding allocates
-// nothing per token). Float weights: each chunk is one single-threaded OpenBLAS call (Runtime keeps OpenBLAS
+// nothing per token). Float weights: each piece is one single-threaded OpenBLAS call (Runtime keeps OpenBLAS
 // at one thread, so the pool's threads are the only ones).
 #include "core/engine/matmul.h"
 
