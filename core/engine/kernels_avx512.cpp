@@ -131,12 +131,21 @@ void RowTimesRow(const int8_t* wr, const float* wsr, int blocks, const int8_t* x
   *out = _mm512_reduce_add_ps(acc);
 }
 
+// Bias corrections the rows kernel keeps on its stack: 32 KB, enough for every Gemma shape (at most 7
+// activation rows of 384 blocks). Decoding hands pieces of rows to whichever thread is free (RowClaims), so a
+// thread-local buffer grown on first need would allocate whenever a thread first met a wider matrix, at a
+// moment that depends on timing; only wider inputs fall back to one.
+constexpr int kStackCorrections = 8192;
+
 void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
                 float* y, int ldy) {
   const int cols = w.cols;
   const int blocks = cols / kBlock;
   // corr[i * blocks + b] = -128 * (sum of block b of activation row i): vpdpbusd's +128 bias on the weights.
-  auto* corr = static_cast<int32_t*>(KernelScratch(ScratchSlot::kRowSums, sizeof(int32_t) * n * blocks));
+  alignas(64) int32_t stack_corr[kStackCorrections];
+  int32_t* corr = int64_t(n) * blocks <= kStackCorrections
+                      ? stack_corr
+                      : static_cast<int32_t*>(KernelScratch(ScratchSlot::kRowSums, sizeof(int32_t) * n * blocks));
   for (int i = 0; i < n; ++i) {
     int32_t* c = corr + int64_t(i) * blocks;
     BlockSums128(xq + int64_t(i) * cols, blocks, c);

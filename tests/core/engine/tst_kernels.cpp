@@ -292,6 +292,9 @@ class TestKernels : public QObject {
     // counts that leave every kind of remainder.
     for (int n : {1, 2, 3, 9})
       for (int rows : {7, 10}) cases.push_back({rows, 16384, n, 1, rows, rows + 1});
+    // Rows wider than any Gemma matrix, with up to 7 activation rows: past what the AVX-512 rows kernel keeps
+    // on its stack (7 x 1200 blocks of corrections).
+    for (int n : {1, 7}) cases.push_back({3, 76800, n, 0, 3, 3});
     int checked = 0;
     for (const Case& c : cases) {
       const Int8Matrix w = RandomInt8Matrix(c.rows, c.cols, 7 * c.rows + c.cols + c.n);
