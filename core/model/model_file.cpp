@@ -83,8 +83,31 @@ void StoreU64(uint64_t v, char* p) {
   StoreU32(uint32_t(v >> 32), p + 4);
 }
 
+[[noreturn]] void ThrowNewerVersion(uint32_t version) {
+  throw Error("it was made by a newer GemmaChat (model file format " + std::to_string(version) +
+              "; this version reads format " + std::to_string(kModelFileVersion) +
+              "): update GemmaChat, or import the model again with this version");
+}
+
+// A version this engine reads but cannot run: an older one, whose int8 rows are in another order
+// (model_file.h). Reading it as a checkpoint (model_file_checkpoint.h) converts it without loss.
+void CheckRunnable(uint32_t version) {
+  if (version > kModelFileVersion) ThrowNewerVersion(version);
+  if (version < kModelFileVersion) {
+    throw Error("it was made by an earlier GemmaChat (model file format " + std::to_string(version) +
+                "; this version runs format " + std::to_string(kModelFileVersion) +
+                ", which lays out the weights for faster decoding): convert it with "
+                "gemma-convert OLD.gemma NEW.gemma, or import the model again");
+  }
+}
+
+struct HeaderText {
+  uint32_t version = 0;  // the preamble's, one this version reads
+  std::string json;
+};
+
 // Checks the preamble and returns the JSON text.
-std::string ReadHeaderText(const File& file) {
+HeaderText ReadHeaderText(const File& file) {
   unsigned char preamble[kModelFilePreambleBytes] = {};
   const uint64_t have = std::min<uint64_t>(file.size(), kModelFilePreambleBytes);
   file.ReadAt(0, preamble, have);
@@ -96,12 +119,11 @@ std::string ReadHeaderText(const File& file) {
     throw Error("it is truncated at " + std::to_string(have) + " bytes, inside its header: import the model again");
   }
   const uint32_t version = LoadU32(preamble + 8);
-  if (version > kModelFileVersion) {
-    throw Error("it was made by a newer GemmaChat (model file format " + std::to_string(version) +
-                "; this version reads format " + std::to_string(kModelFileVersion) +
-                "): update GemmaChat, or import the model again with this version");
+  if (version > kModelFileVersion) ThrowNewerVersion(version);
+  if (version < kOldestReadableModelFileVersion) {
+    throw Error("it has an unknown format version " + std::to_string(version) +
+                ": the file is damaged; import the model again");
   }
-  if (version == 0) throw Error("it has an unknown format version 0: the file is damaged; import the model again");
   const uint32_t flags = LoadU32(preamble + 12);
   if (flags != 0) {
     throw Error("it has flags this version does not know (0x" + [&] {
@@ -120,9 +142,9 @@ std::string ReadHeaderText(const File& file) {
                 std::to_string(kModelFilePreambleBytes + header_bytes) + " bytes but the file has only " +
                 std::to_string(file.size()) + "; import the model again");
   }
-  std::string text(header_bytes, '\0');
-  file.ReadAt(kModelFilePreambleBytes, text.data(), header_bytes);
-  return text;
+  HeaderText header{version, std::string(header_bytes, '\0')};
+  file.ReadAt(kModelFilePreambleBytes, header.json.data(), header_bytes);
+  return header;
 }
 
 // ---- Checked access to the JSON header ---------------------------------------------------------------
@@ -177,11 +199,6 @@ bool Bool(const json& value, const std::string& what) {
 }
 
 // ---- The header, parsed and checked ------------------------------------------------------------------
-
-struct ParsedHeader {
-  ModelFileHeader header;
-  ModelLayout layout;  // tensors in GemmaTensorSpecs order
-};
 
 ModelConfig ParseConfig(const json& j) {
   const int kMax = std::numeric_limits<int>::max();
@@ -282,7 +299,8 @@ TensorEntry ParseTensor(const json& j, const std::map<std::string, TensorSpec>& 
   return e;
 }
 
-ParsedHeader ParseHeader(const std::string& text, uint64_t file_size) {
+ModelFileDirectory ParseHeader(const HeaderText& header_text, uint64_t file_size) {
+  const std::string& text = header_text.json;
   json j;
   try {
     j = json::parse(text);
@@ -294,7 +312,7 @@ ParsedHeader ParseHeader(const std::string& text, uint64_t file_size) {
                 "): the file is damaged; import the model again");
   }
   if (!j.is_object()) Damaged("the header is not a JSON object");
-  ParsedHeader parsed;
+  ModelFileDirectory parsed;
   ModelFileHeader& h = parsed.header;
   h.file_size = file_size;
 
@@ -309,9 +327,9 @@ ParsedHeader ParseHeader(const std::string& text, uint64_t file_size) {
                 " bytes more than its header says: the file is damaged; import the model again");
   }
   h.format_version = uint32_t(Int(Member(j, "format_version", "the header"), "format_version", 0, UINT32_MAX));
-  if (h.format_version != kModelFileVersion) {
+  if (h.format_version != header_text.version) {
     Damaged("format_version " + std::to_string(h.format_version) + " disagrees with the preamble's " +
-            std::to_string(kModelFileVersion));
+            std::to_string(header_text.version));
   }
   h.config = ParseConfig(Member(j, "config", "the header"));
   const std::string weight_type = String(Member(j, "weight_type", "the header"), "weight_type");
@@ -417,16 +435,25 @@ bool IsModelFile(const std::filesystem::path& path) {
 }
 
 ModelFileHeader ReadModelFileHeader(const std::filesystem::path& path) {
+  return ReadModelFileDirectory(path).header;
+}
+
+ModelFileDirectory ReadModelFileDirectory(const std::filesystem::path& path) {
   return WithFileContext(path, [&] {
     const File file(path);
-    return ParseHeader(ReadHeaderText(file), file.size()).header;
+    return ParseHeader(ReadHeaderText(file), file.size());
   });
+}
+
+void CheckModelFileRunnable(const ModelFileHeader& header, const std::filesystem::path& path) {
+  WithFileContext(path, [&] { CheckRunnable(header.format_version); });
 }
 
 std::shared_ptr<Model> OpenModelFile(const std::filesystem::path& path) {
   return WithFileContext(path, [&] {
     const File file(path);
-    ParsedHeader parsed = ParseHeader(ReadHeaderText(file), file.size());
+    ModelFileDirectory parsed = ParseHeader(ReadHeaderText(file), file.size());
+    CheckRunnable(parsed.header.format_version);
     const ModelLayout& layout = parsed.layout;
 
     // The tokenizer is read with pread, not through the mapping, so a damaged one is found before any page
