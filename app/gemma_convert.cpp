@@ -1,5 +1,6 @@
-// gemma-convert: import a Hugging Face folder or a GGUF file into a GemmaChat model file, or write a
-// synthetic model of a published size (random weights, for benchmarks). The work is in core/model.
+// gemma-convert: import a Hugging Face folder or a GGUF file into a GemmaChat model file, convert a model file
+// of an earlier format into the current one, or write a synthetic model of a published size (random weights,
+// for benchmarks). The work is in core/model.
 #include <signal.h>
 #include <unistd.h>
 
@@ -32,9 +33,11 @@ const char* const kUsage =
     "                [--name NAME]\n"
     "\n"
     "Imports a Gemma 1 checkpoint into a GemmaChat model file that the app, gemma-cli and gemma-bench run.\n"
-    "  SOURCE               a Hugging Face folder (config.json, tokenizer.model, *.safetensors) or a .gguf file\n"
+    "  SOURCE               a Hugging Face folder (config.json, tokenizer.model, *.safetensors), a .gguf file,\n"
+    "                       or a GemmaChat .gemma file, e.g. one an earlier version made, to convert it\n"
     "  OUT                  the model file to write (written to OUT.partial-* first, renamed when complete)\n"
-    "  --weights int8|f32   int8 (default: 1/4 of the f32 size, what the app runs) or f32 (exact, for tests)\n"
+    "  --weights int8|f32   int8 (default: 1/4 of the f32 size, what the app runs) or f32 (exact, for tests);\n"
+    "                       a .gemma SOURCE keeps its own weight type unless this is given\n"
     "  --name NAME          the model's name in the app (default: the checkpoint's)\n"
     "  --synthetic 2b|7b    random weights of a published shape, for benchmarks: the output is noise\n"
     "  --tokenizer FILE     the SentencePiece tokenizer.model a synthetic model uses (default: bytes only)\n"
@@ -47,7 +50,7 @@ void OnSignal(int) { g_interrupted = 1; }
 
 struct Arguments {
   std::string source, out, name, synthetic, tokenizer;
-  gemma::WeightType weight_type = gemma::WeightType::kInt8;
+  std::optional<gemma::WeightType> weight_type;  // unset: int8, or a model file source's own
   uint64_t seed = 1;
 };
 
@@ -95,7 +98,9 @@ Arguments Parse(const std::vector<std::string>& args) {
     if (positional.size() != 1) throw UsageError("--synthetic takes one output file");
     a.out = positional[0];
   } else {
-    if (positional.size() != 2) throw UsageError("give a source (Hugging Face folder or .gguf file) and an output file");
+    if (positional.size() != 2) {
+      throw UsageError("give a source (Hugging Face folder, .gguf or .gemma file) and an output file");
+    }
     if (!a.tokenizer.empty()) throw UsageError("--tokenizer is only for --synthetic");
     a.source = positional[0];
     a.out = positional[1];
@@ -151,20 +156,21 @@ class ProgressLine {
 
 int Run(const Arguments& a) {
   std::unique_ptr<gemma::CheckpointReader> checkpoint;
+  gemma::WeightType weight_type = a.weight_type.value_or(gemma::WeightType::kInt8);
   if (!a.synthetic.empty()) {
     const gemma::ModelConfig config = a.synthetic == "2b" ? gemma::Gemma2B() : gemma::Gemma7B();
     // Without a tokenizer.model, the byte-level one: any text encodes, and the weights are noise anyway.
     checkpoint = gemma::MakeSyntheticCheckpoint(
         config, a.seed, a.tokenizer.empty() ? gemma::ByteTokenizerModel() : ReadWholeFile(a.tokenizer));
   } else {
-    if (gemma::IsModelFile(a.source)) {
-      throw gemma::Error(a.source + " is already a GemmaChat model file: it needs no conversion");
-    }
+    // A model file (of an earlier format, usually) is read back as a checkpoint and imported again; its int8
+    // values come back unchanged, so converting it loses nothing, and it keeps its weight type by default.
     checkpoint = gemma::OpenCheckpoint(a.source);
+    if (gemma::IsModelFile(a.source) && !a.weight_type) weight_type = gemma::ReadModelFileHeader(a.source).weight_type;
   }
   std::fprintf(stderr, "Importing %s (%s, %s) into %s, %s weights\n", checkpoint->info().name.c_str(),
                gemma::DescribeVariant(checkpoint->config()).c_str(), checkpoint->info().source.c_str(),
-               a.out.c_str(), a.weight_type == gemma::WeightType::kInt8 ? "int8" : "f32");
+               a.out.c_str(), weight_type == gemma::WeightType::kInt8 ? "int8" : "f32");
 
   // From here Ctrl-C asks the import to stop, so the partial file is removed on the way out.
   struct sigaction action {};
@@ -175,7 +181,7 @@ int Run(const Arguments& a) {
 
   ProgressLine line;
   gemma::ImportOptions options;
-  options.weight_type = a.weight_type;
+  options.weight_type = weight_type;
   options.name = a.name;
   options.progress = [&](const gemma::ImportProgress& p) { return line.Update(p); };
   try {

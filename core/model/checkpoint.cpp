@@ -5,6 +5,8 @@
 #include "core/model/gguf.h"
 #include "core/model/gguf_checkpoint.h"
 #include "core/model/hf_checkpoint.h"
+#include "core/model/model_file.h"
+#include "core/model/model_file_checkpoint.h"
 
 namespace gemma {
 
@@ -14,6 +16,8 @@ std::unique_ptr<CheckpointReader> OpenCheckpoint(const fs::path& path) {
   try {
     if (!fs::exists(path)) throw Error(path.string() + " does not exist.");
     if (fs::is_directory(path)) return OpenHfCheckpoint(path);
+    // Our own file, of any readable version: importing it again converts an older format to the current one.
+    if (IsModelFile(path)) return OpenModelFileCheckpoint(path);
     // The magic decides, not the extension: a renamed GGUF still opens, and a damaged ".gguf" gets a
     // message about its content.
     if (HasGgufMagic(path)) return OpenGgufCheckpoint(path);

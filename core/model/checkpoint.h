@@ -39,9 +39,11 @@ struct TensorSpec {
 };
 std::vector<TensorSpec> GemmaTensorSpecs(const ModelConfig& config);
 
-// A Hugging Face folder (config.json, tokenizer.model, *.safetensors with or without an index) or a .gguf
-// file. Opening validates: every tensor present, shapes agree with the config, offsets inside the files, the
-// tokenizer matches the vocabulary. Throws gemma::Error saying what is wrong and what to do.
+// A Hugging Face folder (config.json, tokenizer.model, *.safetensors with or without an index), a .gguf
+// file, or a GemmaChat model file of any readable version (model_file_checkpoint.h: to convert an older
+// format to the current one). Opening validates: every tensor present, shapes agree with the config, offsets
+// inside the files, the tokenizer matches the vocabulary. Throws gemma::Error saying what is wrong and what
+// to do.
 std::unique_ptr<CheckpointReader> OpenCheckpoint(const std::filesystem::path& path);
 
 }  // namespace gemma
