@@ -67,12 +67,17 @@ class CoreLoadedModel : public LoadedModel {
 
 ModelDescription CoreBackend::Describe(const QString& model_file) {
   const ModelFileHeader header = ReadModelFileHeader(ToPath(model_file));
+  // A file of an earlier format is listed with the reason it cannot be loaded and how to convert it, not
+  // offered for a load that would only fail then.
+  CheckModelFileRunnable(header, ToPath(model_file));
   return DescribeModel(model_file, header.config, header.info, header.file_size, header.memory_bytes);
 }
 
 bool CoreBackend::Import(const QString& source, const QString& destination, const BackendProgressFn& progress) {
   std::unique_ptr<CheckpointReader> reader = OpenCheckpoint(ToPath(source));
   ImportOptions options;
+  // A model file (one of an earlier format, to convert it) keeps its weight type; checkpoints become int8.
+  if (IsModelFile(ToPath(source))) options.weight_type = ReadModelFileHeader(ToPath(source)).weight_type;
   if (progress) {
     options.progress = [&progress](const ImportProgress& p) { return progress(p.bytes_done, p.bytes_total); };
   }

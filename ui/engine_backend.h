@@ -63,7 +63,8 @@ class EngineBackend {
   virtual ~EngineBackend() = default;
 
   virtual ModelDescription Describe(const QString& model_file) = 0;
-  // Imports a Hugging Face folder or a .gguf file into a model file at destination (written atomically).
+  // Imports a Hugging Face folder, a .gguf file or a model file (one of an earlier format: this converts it)
+  // into a model file at destination (written atomically).
   // Returns false when progress asked to cancel; nothing is left behind then.
   virtual bool Import(const QString& source, const QString& destination, const BackendProgressFn& progress) = 0;
   // Loads a model file (or, slower, a checkpoint). threads 0: all cores. progress may be empty; it is only

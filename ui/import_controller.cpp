@@ -2,6 +2,7 @@
 #include "ui/import_controller.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QPointer>
 #include <exception>
@@ -13,6 +14,14 @@ QString LocalPath(const QString& source) {
   const QUrl url(source);
   if (url.isLocalFile()) return url.toLocalFile();
   return source;
+}
+
+// A file the import takes as it is: a .gguf, or a GemmaChat model file (known by its magic, as the core
+// knows it), which importing converts when an earlier version made it.
+bool IsImportableFile(const QString& path) {
+  if (path.endsWith(QStringLiteral(".gguf"), Qt::CaseInsensitive)) return true;
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) && file.read(8) == QByteArrayLiteral("GEMMACHT");
 }
 
 }  // namespace
@@ -47,7 +56,7 @@ bool ImportController::start(const QString& source_text) {
   QString source = LocalPath(source_text.trimmed());
   QFileInfo info(source);
   // A file inside a Hugging Face folder (config.json, a shard) stands for its folder.
-  if (info.isFile() && !source.endsWith(QStringLiteral(".gguf"), Qt::CaseInsensitive)) {
+  if (info.isFile() && !IsImportableFile(source)) {
     const QFileInfo folder(info.absolutePath());
     if (QFileInfo::exists(folder.absoluteFilePath() + QStringLiteral("/config.json"))) {
       info = folder;
@@ -62,7 +71,7 @@ bool ImportController::start(const QString& source_text) {
     Finish(Failed, tr("“%1” does not exist.").arg(QDir::toNativeSeparators(source)));
     return false;
   }
-  if (info.isFile() && !source.endsWith(QStringLiteral(".gguf"), Qt::CaseInsensitive)) {
+  if (info.isFile() && !IsImportableFile(source)) {
     Finish(Failed, tr("“%1” is neither a GGUF file nor a Hugging Face folder. Choose the folder you downloaded "
                       "(with config.json, tokenizer.model and the .safetensors files) or a .gguf file.")
                        .arg(info.fileName()));
