@@ -21,6 +21,7 @@
 #include "core/model/model_file.h"
 #include "core/model/synthetic_checkpoint.h"
 #include "tests/support/hf_writer.h"
+#include "tests/support/model_file_v1.h"
 #include "tests/support/tiny_checkpoint.h"
 #include "tests/support/tiny_model.h"
 
@@ -518,15 +519,36 @@ void TestImporter::convertCommandLine() {
   QVERIFY2(output.contains("--weights takes int8 or f32"), qPrintable(output));
 
   const fs::path folder = NewFolder();
-  ImportTiny(folder / "already.gemma");
-  QCOMPARE(run({QString::fromStdString((folder / "already.gemma").string()), "y.gemma"}, &output), 1);
-  QVERIFY2(output.contains("is already a GemmaChat model file"), qPrintable(output));
   QCOMPARE(run({"--synthetic", "2b", QString::fromStdString((folder / "s.gemma").string()), "--tokenizer",
                 QString::fromStdString((folder / "none.model").string())},
                &output),
            1);
   QVERIFY2(output.contains("cannot read"), qPrintable(output));
-  QCOMPARE(ListDir(folder), std::set<std::string>{"already.gemma"});
+  QCOMPARE(ListDir(folder), std::set<std::string>{});
+
+  // A model file of the earlier format converts to the current one, keeping its name and weight type
+  // (tst_model_file_checkpoint checks the weights); --weights and --name still apply.
+  auto path = [&](const char* name) { return QString::fromStdString((folder / name).string()); };
+  ImportTiny(folder / "current.gemma");
+  ImportTiny(folder / "current-f32.gemma", gemma::WeightType::kF32);
+  gemma::testing::WriteAsModelFileVersion1(folder / "current.gemma", folder / "old.gemma");
+  gemma::testing::WriteAsModelFileVersion1(folder / "current-f32.gemma", folder / "old-f32.gemma");
+  QCOMPARE(run({path("old.gemma"), path("new.gemma")}, &output), 0);
+  QVERIFY2(output.contains("format 1") && output.contains("int8 weights") && output.contains("Wrote"), qPrintable(output));
+  QCOMPARE(run({path("old-f32.gemma"), path("new-f32.gemma")}, &output), 0);
+  QCOMPARE(run({path("old.gemma"), path("renamed.gemma"), "--weights", "f32", "--name", "Renamed"}, &output), 0);
+  const gemma::ModelFileHeader converted = gemma::ReadModelFileHeader(folder / "new.gemma");
+  QCOMPARE(converted.format_version, gemma::kModelFileVersion);
+  QCOMPARE(converted.info.name, tiny_.name);
+  QCOMPARE(converted.weight_type, gemma::WeightType::kInt8);
+  QCOMPARE(gemma::ReadModelFileHeader(folder / "new-f32.gemma").weight_type, gemma::WeightType::kF32);
+  QCOMPARE(gemma::ReadModelFileHeader(folder / "renamed.gemma").weight_type, gemma::WeightType::kF32);
+  QCOMPARE(gemma::ReadModelFileHeader(folder / "renamed.gemma").info.name, std::string("Renamed"));
+  QVERIFY(gemma::OpenModelFile(folder / "new.gemma") != nullptr);
+  for (const char* name : {"current.gemma", "current-f32.gemma", "old.gemma", "old-f32.gemma", "new.gemma",
+                           "new-f32.gemma", "renamed.gemma"}) {
+    fs::remove(folder / name);
+  }
 
   // A real conversion: a Hugging Face folder to an f32 file under another name.
   gemma::testing::WriteHfFolder(folder / "hf", tiny_, gemma::testing::HfDtype::kBF16, /*shards=*/2);

@@ -167,6 +167,7 @@ class TestModelFile : public QObject {
   void truncatedFileSaysTruncated();
   void badMagic();
   void newerVersionSaysNewerGemmaChat();
+  void versionZeroAndDisagreeingVersionsAreDamage();
   void unknownFlags();
   void headerLengthPastTheEnd();
   void implausibleHeaderLength();
@@ -230,7 +231,9 @@ void TestModelFile::CheckRoundTrip(const gemma::testing::TinyModel& model, gemma
           const float scale = m.scales[size_t(r) * blocks + b];
           QVERIFY2(std::fabs(scale * 127 - max_abs) <= 1e-5f * max_abs, qPrintable(QString::fromStdString(n.name)));
           for (int i = 0; i < gemma::kQuantBlock; ++i) {
-            const float value = float(m.q[size_t(r) * m.cols + b * gemma::kQuantBlock + i]) * scale;
+            // The row is stored in the interleaved order weights.h defines, not value by value.
+            const int64_t col = int64_t(b) * gemma::kQuantBlock + i;
+            const float value = float(m.q[size_t(r) * m.cols + size_t(gemma::Int8StoredIndex(m.cols, col))]) * scale;
             if (std::fabs(value - x[i]) > scale / 2 * 1.0001f + 1e-9f) {
               QFAIL(qPrintable(QString("%1 row %2: %3 vs %4").arg(n.name.c_str()).arg(r).arg(value).arg(x[i])));
             }
@@ -293,7 +296,7 @@ void TestModelFile::everyArrayIsAligned() {
 
 void TestModelFile::headerReadsAloneWithSizes() {
   const gemma::ModelFileHeader h = gemma::ReadModelFileHeader(int8_);
-  QCOMPARE(h.format_version, 1u);
+  QCOMPARE(h.format_version, gemma::kModelFileVersion);
   QVERIFY(h.config == mqa_.config);
   QCOMPARE(h.weight_type, gemma::WeightType::kInt8);
   QCOMPARE(h.info.name, mqa_.name);
@@ -388,10 +391,23 @@ void TestModelFile::badMagic() {
 void TestModelFile::newerVersionSaysNewerGemmaChat() {
   const fs::path path = Copy("newer.gemma");
   std::string bytes = Slurp(path);
-  bytes[8] = 2;
+  bytes[8] = char(gemma::kModelFileVersion + 1);
   Spit(path, bytes);
   EXPECT_CONTAINS(OpenError(path), "made by a newer GemmaChat");
   EXPECT_CONTAINS(HeaderError(path), "made by a newer GemmaChat");
+}
+
+void TestModelFile::versionZeroAndDisagreeingVersionsAreDamage() {
+  const fs::path zero = Copy("version0.gemma");
+  std::string bytes = Slurp(zero);
+  bytes[8] = 0;
+  Spit(zero, bytes);
+  EXPECT_CONTAINS(HeaderError(zero), "unknown format version 0");
+  // The preamble says the current version, the header an older one: neither can be trusted.
+  const fs::path disagreeing = Copy("disagreeing.gemma");
+  EditHeader(disagreeing, [](json& h) { h["format_version"] = gemma::kModelFileVersion - 1; });
+  EXPECT_CONTAINS(HeaderError(disagreeing), "disagrees with the preamble's " + std::to_string(gemma::kModelFileVersion));
+  EXPECT_CONTAINS(OpenError(disagreeing), "header is damaged");
 }
 
 void TestModelFile::unknownFlags() {
