@@ -19,7 +19,10 @@
 #include "core/chat/message_list_model.h"
 #include "core/model/model_file.h"
 #include "tests/app/gemma_chat/test_models.h"
+#include "tests/support/model_file_v1.h"
 #include "ui/gemma_chat_app.h"
+#include "ui/import_controller.h"
+#include "ui/model_manager.h"
 
 Q_IMPORT_QML_PLUGIN(GemmaChatPlugin)
 
@@ -230,6 +233,45 @@ class TestGemmaChatE2e : public QObject {
     const QImage image(file);
     QVERIFY2(!image.isNull(), qPrintable(output));
     QCOMPARE(image.size(), QSize(1000, 700));
+  }
+
+  // A model file an earlier GemmaChat made (format 1) stays in the list, marked unusable with how to convert
+  // it, instead of vanishing or failing only when loaded; importing that file converts it into a usable one.
+  void OldModelFileIsListedWithHowToConvertItAndImportConvertsIt() {
+    QTemporaryDir data;
+    QVERIFY(QDir().mkpath(data.filePath("models")));
+    const QString current = data.filePath("current.gemma"), old = data.filePath("models/old-it.gemma");
+    gemma::testing::WriteTinyModelFile(current, gemma::testing::Attention::kMultiQuery, "old-it");
+    gemma::testing::WriteAsModelFileVersion1(current.toStdString(), old.toStdString());
+    gemma::GemmaChatApp app;
+    gemma::AppOptions options;
+    options.data_dir = data.path();
+    options.size = QSize(1000, 700);
+    options.language = "en";
+    QVERIFY(app.Start(options));
+    gemma::AppController& c = app.controller();
+    gemma::ModelManager& models = *c.models();
+    const int row = models.indexOf(old);
+    QVERIFY(row >= 0);
+    const QModelIndex index = models.index(row);
+    QVERIFY(models.data(index, gemma::ModelManager::DamagedRole).toBool());
+    const QString problem = models.data(index, gemma::ModelManager::ProblemRole).toString();
+    QVERIFY2(problem.contains("made by an earlier GemmaChat") && problem.contains("gemma-convert"), qPrintable(problem));
+    QVERIFY(!models.load(old));
+    QVERIFY2(models.errorString().contains("gemma-convert"), qPrintable(models.errorString()));
+
+    QVERIFY(c.importer()->start(old));
+    QTRY_COMPARE_WITH_TIMEOUT(c.importer()->state(), gemma::ImportController::Succeeded, 60000);
+    const QString converted = c.importer()->destinationPath();
+    QCOMPARE(converted, data.filePath("models/old-it-2.gemma"));
+    QCOMPARE(gemma::ReadModelFileHeader(converted.toStdString()).format_version, gemma::kModelFileVersion);
+    QTRY_VERIFY(models.indexOf(converted) >= 0);
+    QVERIFY(!models.data(models.index(models.indexOf(converted)), gemma::ModelManager::DamagedRole).toBool());
+    QCOMPARE(models.data(models.index(models.indexOf(converted)), gemma::ModelManager::NameRole).toString(),
+             QString("old-it"));
+    QVERIFY(models.load(converted));
+    QTRY_COMPARE_WITH_TIMEOUT(c.engine()->state(), EngineController::Ready, 60000);
+    QCOMPARE(c.engine()->modelName(), QString("old-it"));
   }
 
   void DemoModelIsReadyAtFirstStartAndAdds() {
