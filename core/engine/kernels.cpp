@@ -4,7 +4,8 @@
 // The numbers every path must reproduce:
 //  - quantize_rows is bit-identical on every path: per block of 64, amax = max|x|, scale = amax / 127,
 //    inv = 127 / amax, q = round-half-even(x * inv) clamped to [-127, 127] (NaN -> -127, so even garbage in
-//    gives the same bytes everywhere); an all-zero block gives scale 0 and q 0. Only IEEE single
+//    gives the same bytes everywhere); an all-zero block gives scale 0 and q 0. Rows come out in the
+//    interleaved layout of weights.h, as the weights are stored. Only IEEE single
 //    multiplies and divides are involved, in the same order, so SIMD and scalar agree bit for bit.
 //  - matmul_int8 computes each block's int32 dot exactly, then y = sum_b (xs * ws) * float(idot). Paths
 //    differ only in the order (and fusing) of that float sum.
@@ -40,33 +41,39 @@ void* KernelScratch(ScratchSlot slot, size_t bytes) {
   return b.aligned;
 }
 
+// Stores one block's 64 quantized values, given in order, where the interleaved layout puts them.
+void StoreBlock(const int8_t* values, int64_t cols, int block, int8_t* row) {
+  for (int word = 0; word < kQuantBlock / 4; ++word)
+    std::memcpy(row + Int8StoredIndex(cols, int64_t(block) * kQuantBlock + 4 * word), values + 4 * word, 4);
+}
+
 void QuantizeRowsPortable(const float* x, int n, int cols, int8_t* q, float* scales) {
   const int blocks = cols / kQuantBlock;
   for (int64_t i = 0; i < n; ++i) {
     for (int b = 0; b < blocks; ++b) {
       const float* xb = x + i * cols + int64_t(b) * kQuantBlock;
-      int8_t* qb = q + i * cols + int64_t(b) * kQuantBlock;
+      int8_t qb[kQuantBlock] = {};
       float amax = 0.0f;
       for (int j = 0; j < kQuantBlock; ++j) {
         const float a = std::fabs(xb[j]);
         amax = a > amax ? a : amax;
       }
-      if (amax == 0.0f) {
-        scales[i * blocks + b] = 0.0f;
-        std::memset(qb, 0, kQuantBlock);
-        continue;
-      }
       scales[i * blocks + b] = amax / 127.0f;
-      const float inv = 127.0f / amax;
-      for (int j = 0; j < kQuantBlock; ++j) {
-        const float r = std::nearbyint(xb[j] * inv);
-        // Written so NaN lands on -127, as the SIMD paths' saturating conversion does.
-        qb[j] = static_cast<int8_t>(r > 127.0f ? 127 : (r >= -127.0f ? static_cast<int>(r) : -127));
+      if (amax != 0.0f) {
+        const float inv = 127.0f / amax;
+        for (int j = 0; j < kQuantBlock; ++j) {
+          const float r = std::nearbyint(xb[j] * inv);
+          // Written so NaN lands on -127, as the SIMD paths' saturating conversion does.
+          qb[j] = static_cast<int8_t>(r > 127.0f ? 127 : (r >= -127.0f ? static_cast<int>(r) : -127));
+        }
       }
+      StoreBlock(qb, cols, b, q + i * cols);
     }
   }
 }
 
+// Each block's exact int32 dot, summed in float with the block's two scales. A block's 16 words sit at a
+// stride of the group's block count (weights.h), the same in both operands.
 void MatMulInt8Portable(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin,
                         int row_end, float* y, int ldy) {
   const int cols = w.cols;
@@ -80,7 +87,10 @@ void MatMulInt8Portable(const MatrixView& w, const int8_t* xq, const float* xs, 
       float acc = 0.0f;
       for (int b = 0; b < blocks; ++b) {
         int32_t idot = 0;
-        for (int j = b * kQuantBlock; j < (b + 1) * kQuantBlock; ++j) idot += int32_t(wr[j]) * int32_t(xr[j]);
+        for (int word = 0; word < kQuantBlock / 4; ++word) {
+          const int64_t at = Int8StoredIndex(cols, int64_t(b) * kQuantBlock + 4 * word);
+          for (int t = 0; t < 4; ++t) idot += int32_t(wr[at + t]) * int32_t(xr[at + t]);
+        }
         acc += (xsr[b] * wsr[b]) * float(idot);
       }
       y[i * ldy + r] = acc;
@@ -235,7 +245,7 @@ void DequantizeRow(const MatrixView& w, int row, float* out) {
     throw Error("an int8 matrix needs a column count that is a multiple of " + std::to_string(kQuantBlock));
   const int8_t* q = w.q + row * cols;
   const float* s = w.scales + row * (cols / kQuantBlock);
-  for (int64_t c = 0; c < cols; ++c) out[c] = s[c / kQuantBlock] * float(q[c]);
+  for (int64_t c = 0; c < cols; ++c) out[c] = s[c / kQuantBlock] * float(q[Int8StoredIndex(cols, c)]);
 }
 
 }  // namespace gemma

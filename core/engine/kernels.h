@@ -21,6 +21,7 @@ struct Kernels {
   KernelPath path;
   // x [n, cols] -> q [n, cols] int8 and scales [n, cols / kQuantBlock]; cols % kQuantBlock == 0.
   // Symmetric per block: scale = max|x| / 127, q = round(x / scale) (0 and scale 0 for an all-zero block).
+  // Each row of q is stored in the interleaved layout of weights.h (Int8StoredIndex), as weights are.
   void (*quantize_rows)(const float* x, int n, int cols, int8_t* q, float* scales);
   // y[i * ldy + r] = sum_c W[r, c] * X[i, c] for r in [row_begin, row_end), i in [0, n), with W int8
   // (w.type == kInt8) and X given quantized as above (xq [n, w.cols], xs [n, w.cols / kQuantBlock]).

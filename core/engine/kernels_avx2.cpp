@@ -1,5 +1,6 @@
 // AVX2 kernels (avx2, fma, f16c), used only after kernels.cpp checked the CPU. Same math and the same two
-// kernel shapes as kernels_avx512.cpp, with 8 lanes and without VNNI.
+// kernel shapes as kernels_avx512.cpp, with 8 lanes and without VNNI: a stored 16-block group's word k
+// (weights.h) is two ymm, blocks 0-7 and 8-15, and each lane keeps its block's dot.
 //
 // AVX2 multiplies bytes with vpmaddubsw (unsigned x signed -> int16 pairs, saturating), so here we use the
 // sign trick: |w| (unsigned) times x with w's sign applied (vpsignb). Every pair sum is at most
@@ -49,17 +50,22 @@ inline __m256i Dot32(__m256i w, __m256i x) {
   return _mm256_madd_epi16(products, _mm256_set1_epi16(1));
 }
 
-// a[k] holds 8 int32 partial sums of block k; returns a vector whose lane k is the total of a[k].
-inline __m256i Reduce8(const __m256i a[8]) {
-  const __m256i g0 = _mm256_hadd_epi32(_mm256_hadd_epi32(a[0], a[1]), _mm256_hadd_epi32(a[2], a[3]));
-  const __m256i g1 = _mm256_hadd_epi32(_mm256_hadd_epi32(a[4], a[5]), _mm256_hadd_epi32(a[6], a[7]));
-  // g0: [a0..a3 summed over the low 128 bits | the same over the high 128 bits]; likewise g1 for a4..a7.
-  return _mm256_add_epi32(_mm256_permute2x128_si256(g0, g1, 0x20), _mm256_permute2x128_si256(g0, g1, 0x31));
-}
-
 inline __m256i FirstLanesMask(int count) {
   const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), index);
+}
+
+// Blocks in the group that starts at block b0 of a row of `blocks` blocks: 16 but in a row's last group.
+inline int GroupBlocks(int blocks, int b0) { return blocks - b0 < 16 ? blocks - b0 : 16; }
+
+constexpr int64_t kGroupBytes = 16 * kBlock;
+
+// Word `word` of blocks 8h..8h+7 of a group of `count` blocks (lanes past count are zero). In a row's last,
+// shorter group the words are `count` apart.
+inline __m256i LoadWordHalf(const int8_t* group, int count, int word, int h) {
+  if (count == 16) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(group + word * 64 + 32 * h));
+  return _mm256_maskload_epi32(reinterpret_cast<const int*>(group + 4 * (word * count + 8 * h)),
+                               FirstLanesMask(count - 8 * h));
 }
 
 // ---- rows kernel ---------------------------------------------------------------------------------------
@@ -74,31 +80,28 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
     for (int i = 0; i < n; ++i) {
       const int8_t* xr = xq + int64_t(i) * cols;
       __m256 facc = _mm256_setzero_ps();
-      for (int b0 = 0; b0 < blocks; b0 += 8) {
-        const int count = blocks - b0 < 8 ? blocks - b0 : 8;
-        __m256i acc[8];
-#pragma GCC unroll 8
-        for (int k = 0; k < 8; ++k) {
-          if (k < count) {
-            const int8_t* wb = wr + int64_t(b0 + k) * kBlock;
-            const int8_t* xb = xr + int64_t(b0 + k) * kBlock;
-            if (i == 0) {
-              Prefetch<_MM_HINT_T1>(wb, kPrefetchWeights);
-              Prefetch<_MM_HINT_T0>(xb, kPrefetchActivations);
-            }
-            const __m256i lo = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb)),
-                                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb)));
-            const __m256i hi = Dot32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wb + 32)),
-                                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 32)));
-            acc[k] = _mm256_add_epi32(lo, hi);
-          } else {
-            acc[k] = _mm256_setzero_si256();
+      for (int b0 = 0; b0 < blocks; b0 += 16) {
+        const int count = GroupBlocks(blocks, b0);
+        const int8_t* wg = wr + int64_t(b0) * kBlock;
+        const int8_t* xg = xr + int64_t(b0) * kBlock;
+        __m256i acc[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+#pragma GCC unroll 16
+        for (int k = 0; k < 16; ++k) {
+          if (i == 0) {
+            Prefetch<_MM_HINT_T1>(wg, k * 64 + kPrefetchWeights);
+            Prefetch<_MM_HINT_T0>(xg, k * 64 + kPrefetchActivations);
           }
+#pragma GCC unroll 2
+          for (int h = 0; h < 2; ++h)
+            acc[h] = _mm256_add_epi32(acc[h], Dot32(LoadWordHalf(wg, count, k, h), LoadWordHalf(xg, count, k, h)));
         }
-        const __m256i m = FirstLanesMask(count);
-        const __m256 d = _mm256_mul_ps(_mm256_maskload_ps(xs + int64_t(i) * blocks + b0, m),
-                                       _mm256_maskload_ps(wsr + b0, m));
-        facc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Reduce8(acc)), d, facc);
+#pragma GCC unroll 2
+        for (int h = 0; h < 2; ++h) {
+          const __m256i m = FirstLanesMask(count - 8 * h);
+          const __m256 d = _mm256_mul_ps(_mm256_maskload_ps(xs + int64_t(i) * blocks + b0 + 8 * h, m),
+                                         _mm256_maskload_ps(wsr + b0 + 8 * h, m));
+          facc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[h]), d, facc);
+        }
       }
       const __m128 h = _mm_add_ps(_mm256_castps256_ps128(facc), _mm256_extractf128_ps(facc, 1));
       const __m128 q = _mm_add_ps(h, _mm_movehl_ps(h, h));
@@ -129,16 +132,22 @@ PackedX PackActivations(const int8_t* xq, const float* xs, int n, int cols) {
       int32_t* dst = q + (g * group_bytes) / 4 + l;
       float* sdst = s + int64_t(g) * blocks * kLanes + l;
       const int8_t* src = xq + int64_t(row) * cols;
-      for (int64_t k = 0; k < int64_t(blocks) * 16; ++k) dst[k * kLanes] = row < n ? Load32(src + 4 * k) : 0;
-      for (int b = 0; b < blocks; ++b) sdst[b * kLanes] = row < n ? xs[int64_t(row) * blocks + b] : 0.0f;
+      for (int b = 0; b < blocks; ++b) {  // word k of block b = 16g + j is word k * count + j of group g
+        const int j = b % 16, count = GroupBlocks(blocks, b - j);
+        const int8_t* group = src + int64_t(b - j) * kBlock;
+        for (int k = 0; k < 16; ++k)
+          dst[(int64_t(b) * 16 + k) * kLanes] = row < n ? Load32(group + 4 * (k * count + j)) : 0;
+        sdst[b * kLanes] = row < n ? xs[int64_t(row) * blocks + b] : 0.0f;
+      }
     }
   }
   return {reinterpret_cast<const int8_t*>(q), s, groups};
 }
 
-// kTileRows weight rows, interleaved per block ([block][row][64 bytes], then the same for |w|) so one
-// pointer walks them all and the inner loop needs no vpabsb; rows past the matrix are zero. scales is
-// [block][row].
+// kTileRows weight rows, then the same rows as |w|, per 16-block group one after another
+// ([group][2 * kTileRows rows][16 words][16 blocks][4 bytes], as stored, a row's last, shorter group widened
+// to 16 with zeros), so one pointer walks them all and the inner loop needs no vpabsb; rows past the matrix
+// are zero. scales is [block][row].
 struct PackedTile {
   int8_t* q;
   float* scales;
@@ -147,21 +156,26 @@ struct PackedTile {
 PackedTile PackTile(const MatrixView& w, int r0, int rows) {
   const int cols = w.cols;
   const int blocks = cols / kBlock;
-  auto* base =
-      static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, int64_t(blocks) * kTileRows * (2 * kBlock + 4)));
-  PackedTile t{reinterpret_cast<int8_t*>(base), reinterpret_cast<float*>(base + int64_t(blocks) * kTileRows * 2 * kBlock)};
+  const int groups = (blocks + 15) / 16;
+  const int64_t q_bytes = int64_t(groups) * 2 * kTileRows * kGroupBytes;
+  auto* base = static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, q_bytes + int64_t(blocks) * kTileRows * 4));
+  PackedTile t{reinterpret_cast<int8_t*>(base), reinterpret_cast<float*>(base + q_bytes)};
   for (int rr = 0; rr < kTileRows; ++rr) {
     const int8_t* src = w.q + int64_t(r0 + rr) * cols;
-    for (int b = 0; b < blocks; ++b) {
-      int8_t* dst = t.q + (int64_t(b) * kTileRows * 2 + rr) * kBlock;
-      for (int h = 0; h < 2; ++h) {
-        const __m256i v = rr < rows ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + int64_t(b) * kBlock + 32 * h))
-                                    : _mm256_setzero_si256();
-        _mm256_store_si256(reinterpret_cast<__m256i*>(dst + 32 * h), v);
-        _mm256_store_si256(reinterpret_cast<__m256i*>(dst + kTileRows * kBlock + 32 * h), _mm256_abs_epi8(v));
+    for (int g = 0; g < groups; ++g) {
+      const int count = GroupBlocks(blocks, 16 * g);
+      int8_t* dst = t.q + (int64_t(g) * 2 * kTileRows + rr) * kGroupBytes;
+      for (int k = 0; k < 16; ++k) {
+        for (int h = 0; h < 2; ++h) {
+          const __m256i v = rr < rows ? LoadWordHalf(src + g * kGroupBytes, count, k, h) : _mm256_setzero_si256();
+          _mm256_store_si256(reinterpret_cast<__m256i*>(dst + k * 64 + 32 * h), v);
+          _mm256_store_si256(reinterpret_cast<__m256i*>(dst + kTileRows * kGroupBytes + k * 64 + 32 * h),
+                             _mm256_abs_epi8(v));
+        }
       }
-      t.scales[b * kTileRows + rr] = rr < rows ? w.scales[int64_t(r0 + rr) * blocks + b] : 0.0f;
     }
+    for (int b = 0; b < blocks; ++b)
+      t.scales[b * kTileRows + rr] = rr < rows ? w.scales[int64_t(r0 + rr) * blocks + b] : 0.0f;
   }
   return t;
 }
@@ -189,8 +203,9 @@ void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0,
     __m256 facc[R];
 #pragma GCC unroll 8
     for (int rr = 0; rr < R; ++rr) facc[rr] = _mm256_setzero_ps();
-    const int8_t* wb = t.q;
-    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes, wb += 2 * R * kBlock) {
+    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes) {
+      // Word k of block b for tile row rr: group b / 16, row rr (|w|: R + rr), word k, lane b % 16.
+      const int8_t* wb = t.q + int64_t(b / 16) * 2 * R * kGroupBytes + (b % 16) * 4;
       __m256i acc[R];
 #pragma GCC unroll 8
       for (int rr = 0; rr < R; ++rr) acc[rr] = _mm256_setzero_si256();
@@ -199,8 +214,8 @@ void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0,
         const __m256i xv = _mm256_load_si256(reinterpret_cast<const __m256i*>(xb + k * 32));
 #pragma GCC unroll 8
         for (int rr = 0; rr < R; ++rr) {
-          const __m256i wv = _mm256_set1_epi32(Load32(wb + rr * kBlock + 4 * k));
-          const __m256i wabs = _mm256_set1_epi32(Load32(wb + (R + rr) * kBlock + 4 * k));
+          const __m256i wv = _mm256_set1_epi32(Load32(wb + rr * kGroupBytes + k * 64));
+          const __m256i wabs = _mm256_set1_epi32(Load32(wb + (R + rr) * kGroupBytes + k * 64));
           const __m256i products = _mm256_maddubs_epi16(wabs, _mm256_sign_epi8(xv, wv));
           acc[rr] = _mm256_add_epi32(acc[rr], _mm256_madd_epi16(products, ones));
         }
@@ -240,7 +255,7 @@ void QuantizeRowsAvx2(const float* x, int n, int cols, int8_t* q, float* scales)
   for (int64_t i = 0; i < n; ++i) {
     for (int b = 0; b < blocks; ++b) {
       const float* xb = x + i * cols + int64_t(b) * kBlock;
-      int8_t* qb = q + i * cols + int64_t(b) * kBlock;
+      alignas(32) int8_t qb[kBlock] = {};  // the block in order (all zero if amax is 0); stored interleaved below
       __m256 v[8];
       // max(a, m) returns m when a is NaN, so NaNs are skipped as in the portable kernel.
       __m256 m = _mm256_setzero_ps();
@@ -251,15 +266,9 @@ void QuantizeRowsAvx2(const float* x, int n, int cols, int8_t* q, float* scales)
       __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
       m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
       const float amax = _mm_cvtss_f32(_mm_max_ss(m4, _mm_movehdup_ps(m4)));
-      if (amax == 0.0f) {
-        scales[i * blocks + b] = 0.0f;
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qb), _mm256_setzero_si256());
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qb + 32), _mm256_setzero_si256());
-        continue;
-      }
       scales[i * blocks + b] = amax / 127.0f;
       const __m256 inv = _mm256_set1_ps(127.0f / amax);
-      for (int h = 0; h < 2; ++h) {
+      for (int h = 0; amax != 0.0f && h < 2; ++h) {
         __m256i r[4];
         for (int j = 0; j < 4; ++j) {
           // cvtps rounds half to even (the default MXCSR mode, as nearbyint); NaN becomes INT_MIN -> -127.
@@ -268,8 +277,12 @@ void QuantizeRowsAvx2(const float* x, int n, int cols, int8_t* q, float* scales)
         }
         // The packs work per 128-bit half; the permute puts the four 8-value groups back in order.
         const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(r[0], r[1]), _mm256_packs_epi32(r[2], r[3]));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qb + 32 * h), _mm256_permutevar8x32_epi32(bytes, order));
+        _mm256_store_si256(reinterpret_cast<__m256i*>(qb + 32 * h), _mm256_permutevar8x32_epi32(bytes, order));
       }
+      // Word k of block b = 16g + j goes to word k * count + j of group g (weights.h).
+      const int j = b % 16, count = GroupBlocks(blocks, b - j);
+      int8_t* group = q + i * cols + int64_t(b - j) * kBlock;
+      for (int k = 0; k < 16; ++k) std::memcpy(group + 4 * (k * count + j), qb + 4 * k, 4);
     }
   }
 }

@@ -12,13 +12,15 @@
 //
 // Two kernels:
 //  - Rows (small n, decode): each weight row is streamed once, in order (one sequential stream per
-//    thread is what the memory system serves best); per 64-byte block one XOR and one vpdpbusd per
-//    activation row, then 16 blocks at a time one transpose tree, one conversion and one FMA.
+//    thread is what the memory system serves best). Rows are stored in 16-block groups with the blocks'
+//    words interleaved (weights.h), so each 64-byte load holds one word of 16 blocks and vpdpbusd keeps
+//    every block's dot in its own lane: per loaded vector one XOR and one vpdpbusd, then per group one
+//    conversion and one FMA. No horizontal sums.
 //  - Lanes (prefill): the activations are repacked so that one zmm holds 4 consecutive bytes of 16 different
 //    activation rows; a weight's 4 bytes are broadcast, so each vpdpbusd advances 16 activation rows at
 //    once and a block's dots come out already one per lane, with no horizontal sums. A tile of 8 weight
 //    rows shares every activation load; the weights of a tile stay in L1/L2 while all activation groups
-//    stream past.
+//    stream past. The tile keeps the stored interleaving, so packing it is a copy.
 // GCC 12 warns about the deliberately undefined vectors inside its own avx512fintrin.h; not our code.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -53,82 +55,86 @@ inline int32_t Load32(const void* p) {
   return v;
 }
 
-// a[k] holds 16 int32 partial sums of block k; returns a vector whose lane k is the total of a[k].
-inline __m512i Reduce16(const __m512i a[16]) {
-  __m512i t[8], u[4];
-  #pragma GCC unroll 16
-  for (int p = 0; p < 8; ++p)  // per 128-bit lane: [A0+A2, B0+B2, A1+A3, B1+B3]
-    t[p] = _mm512_add_epi32(_mm512_unpacklo_epi32(a[2 * p], a[2 * p + 1]),
-                            _mm512_unpackhi_epi32(a[2 * p], a[2 * p + 1]));
-  #pragma GCC unroll 16
-  for (int q = 0; q < 4; ++q)  // per 128-bit lane j: [A, B, C, D] summed over lane j
-    u[q] = _mm512_add_epi32(_mm512_unpacklo_epi64(t[2 * q], t[2 * q + 1]),
-                            _mm512_unpackhi_epi64(t[2 * q], t[2 * q + 1]));
-  const __m512i w01 = _mm512_add_epi32(_mm512_shuffle_i32x4(u[0], u[1], _MM_SHUFFLE(2, 0, 2, 0)),
-                                       _mm512_shuffle_i32x4(u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1)));
-  const __m512i w23 = _mm512_add_epi32(_mm512_shuffle_i32x4(u[2], u[3], _MM_SHUFFLE(2, 0, 2, 0)),
-                                       _mm512_shuffle_i32x4(u[2], u[3], _MM_SHUFFLE(3, 1, 3, 1)));
-  return _mm512_add_epi32(_mm512_shuffle_i32x4(w01, w23, _MM_SHUFFLE(2, 0, 2, 0)),
-                          _mm512_shuffle_i32x4(w01, w23, _MM_SHUFFLE(3, 1, 3, 1)));
-}
-
 inline __mmask16 FirstLanes(int count) { return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1); }
 
-// out[b] = 128 * (sum of the 64 signed bytes of block b), for `blocks` consecutive blocks.
-void BlockSums128(const int8_t* data, int blocks, int32_t* out) {
+// Blocks in the group that starts at block b0 of a row of `blocks` blocks: 16 but in a row's last group.
+inline int GroupBlocks(int blocks, int b0) { return blocks - b0 < 16 ? blocks - b0 : 16; }
+
+// Word `word` of the first `count` blocks of a group (lanes past count are zero). In a full group it is one
+// plain 64-byte vector; in a row's last, shorter group the words are `count` apart.
+inline __m512i LoadWord(const int8_t* group, int count, int word) {
+  return count == 16 ? _mm512_loadu_si512(group + word * 64)
+                     : _mm512_maskz_loadu_epi32(FirstLanes(count), group + word * 4 * count);
+}
+
+// out[b] = 128 * (sum of the 64 signed bytes of block b) for every block of a stored row.
+void BlockSums128(const int8_t* row, int blocks, int32_t* out) {
   const __m512i ones = _mm512_set1_epi8(1);
   for (int b0 = 0; b0 < blocks; b0 += 16) {
-    const int count = blocks - b0 < 16 ? blocks - b0 : 16;
-    __m512i acc[16];
-    #pragma GCC unroll 16
-    for (int k = 0; k < 16; ++k)
-      acc[k] = k < count ? _mm512_dpbusd_epi32(_mm512_setzero_si512(), ones,
-                                               _mm512_loadu_si512(data + int64_t(b0 + k) * kBlock))
-                         : _mm512_setzero_si512();
-    _mm512_mask_storeu_epi32(out + b0, FirstLanes(count), _mm512_slli_epi32(Reduce16(acc), 7));
+    const int count = GroupBlocks(blocks, b0);
+    const int8_t* group = row + int64_t(b0) * kBlock;
+    __m512i acc = _mm512_setzero_si512();
+    for (int k = 0; k < 16; ++k) acc = _mm512_dpbusd_epi32(acc, ones, LoadWord(group, count, k));
+    _mm512_mask_storeu_epi32(out + b0, FirstLanes(count), _mm512_slli_epi32(acc, 7));
   }
 }
 
 // ---- rows kernel ---------------------------------------------------------------------------------------
 
-// One weight row against one activation row, 16 blocks at a time: per block one XOR and one vpdpbusd from
-// zero (exact in int32); the 16 blocks' lane sums are reduced together by one transpose tree, so a block's
-// whole dot is one exact int32; then one conversion and one FMA by the 16 blocks' scale products.
+// One weight row against one activation row, a group of 16 blocks at a time: per stored word one XOR (the
+// +128 bias) and one vpdpbusd into the lanes of its 16 blocks, two accumulators in turn so that consecutive
+// vpdpbusd do not wait for each other; the accumulators start from the bias corrections, so their sum is
+// each block's exact int32 dot; then one conversion and one FMA by the 16 blocks' scale products.
 //
 // Why this shape: decoding streams each weight once, and on Zen 4 a core streams slower the more vector
-// work hangs off each loaded block, even far below its arithmetic peak. Over a whole 2B-shaped decode pass
-// from 2 MB pages, one core went from 73% to 76-78% of a plain sum's bandwidth against the previous kernel
-// (per-lane corrections, then a conversion and an FMA for every block), and two cores from 74% to 82%.
-// A sparse software prefetch, one line in four, 4 KB ahead into L2, keeps the stream ahead of that work:
-// ~5% faster than none from 2 MB pages and ~15% from 4 KB pages (where the hardware prefetcher stops at each
-// page); prefetching every line, as the previous kernel did, was ~10% slower than none from 2 MB pages.
-// With it, one core reached 82-84% of the plain sum, two cores 83% (51 GB/s periods) to 97% (33 GB/s).
+// work hangs off each loaded vector, even far below its arithmetic peak. The plain row layout needed a
+// 16-way transpose tree per 16 blocks to bring each block's sum into one lane, three times the vector work
+// per byte. Against it, through MatMul on one core (tests/bench/bench_kernels, alternating runs), the down
+// projection's 16 KB rows went from 17.5-18.4 to 21.6-22.8 GB/s and the 2 KB rows gained 0-5%; a whole
+// decoded 2B token on one core 5-10%. Two cores were at the memory's limit before and stay there. The
+// prefetch and the row's last, shorter group are decided at compile time: a branch per prefetch alone cost
+// the 2 KB rows 5-10%.
+// A sparse software prefetch, one line in four, 4 KB ahead into L2, keeps the stream ahead where the
+// hardware prefetcher stops at each 4 KB page (~15% from 4 KB pages, neutral from 2 MB pages).
 constexpr int kPrefetchAhead = 4096;
-constexpr int kPrefetchEvery = 4;  // blocks
+constexpr int kPrefetchEvery = 4;  // vectors
 
-void RowTimesRow(const int8_t* wr, const float* wsr, int blocks, const int8_t* xr, const float* xsr,
-                 const int32_t* corr, bool prefetch, float* out) {
+template <bool kFullGroup, bool kPrefetch>
+inline __m512i GroupDot(const int8_t* wg, const int8_t* xg, int count, __m512i corrections) {
   const __m512i bias = _mm512_set1_epi8(char(0x80));
+  __m512i acc[2] = {corrections, _mm512_setzero_si512()};
+  #pragma GCC unroll 16
+  for (int k = 0; k < 16; ++k) {
+    if (kPrefetch && k % kPrefetchEvery == 0) Prefetch<_MM_HINT_T1>(wg, k * 64 + kPrefetchAhead);
+    const __m512i wv = kFullGroup ? _mm512_loadu_si512(wg + k * 64) : LoadWord(wg, count, k);
+    const __m512i xv = kFullGroup ? _mm512_loadu_si512(xg + k * 64) : LoadWord(xg, count, k);
+    acc[k % 2] = _mm512_dpbusd_epi32(acc[k % 2], _mm512_xor_si512(wv, bias), xv);
+  }
+  return _mm512_add_epi32(acc[0], acc[1]);
+}
+
+template <bool kPrefetch>
+float RowTimesRow(const int8_t* wr, const float* wsr, int blocks, const int8_t* xr, const float* xsr,
+                  const int32_t* corr) {
   __m512 acc = _mm512_setzero_ps();
-  for (int b0 = 0; b0 < blocks; b0 += 16) {
-    const int count = blocks - b0 < 16 ? blocks - b0 : 16;
+  int b0 = 0;
+  for (; b0 + 16 <= blocks; b0 += 16) {
+    const int64_t offset = int64_t(b0) * kBlock;
+    const __m512i exact = GroupDot<true, kPrefetch>(wr + offset, xr + offset, 16, _mm512_loadu_si512(corr + b0));
+    const __m512 scale = _mm512_mul_ps(_mm512_loadu_ps(wsr + b0), _mm512_loadu_ps(xsr + b0));
+    acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, acc);
+  }
+  if (b0 < blocks) {  // a row's last, shorter group: masked-off lanes multiply 0x80 ^ 0 by 0 and add nothing
+    const int count = blocks - b0;
     const __mmask16 valid = FirstLanes(count);
-    __m512i dots[16];
-    #pragma GCC unroll 16
-    for (int k = 0; k < 16; ++k) {
-      const int64_t offset = int64_t(b0 + k) * kBlock;
-      if (prefetch && k % kPrefetchEvery == 0) Prefetch<_MM_HINT_T1>(wr, offset + kPrefetchAhead);
-      dots[k] = k < count ? _mm512_dpbusd_epi32(_mm512_setzero_si512(),
-                                                _mm512_xor_si512(_mm512_loadu_si512(wr + offset), bias),
-                                                _mm512_loadu_si512(xr + offset))
-                          : _mm512_setzero_si512();
-    }
-    const __m512i exact = _mm512_add_epi32(Reduce16(dots), _mm512_maskz_loadu_epi32(valid, corr + b0));
+    const int64_t offset = int64_t(b0) * kBlock;
+    const __m512i exact = GroupDot<false, kPrefetch>(wr + offset, xr + offset, count,
+                                                     _mm512_maskz_loadu_epi32(valid, corr + b0));
     const __m512 scale =
         _mm512_mul_ps(_mm512_maskz_loadu_ps(valid, wsr + b0), _mm512_maskz_loadu_ps(valid, xsr + b0));
     acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, acc);
   }
-  *out = _mm512_reduce_add_ps(acc);
+  return _mm512_reduce_add_ps(acc);
 }
 
 // Bias corrections the rows kernel keeps on its stack: 32 KB, enough for every Gemma shape (at most 7
@@ -153,9 +159,14 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
   }
   for (int r = row_begin; r < row_end; ++r) {
     // Later activation rows find this weight row in cache; only the first pass prefetches.
-    for (int i = 0; i < n; ++i)
-      RowTimesRow(w.q + int64_t(r) * cols, w.scales + int64_t(r) * blocks, blocks, xq + int64_t(i) * cols,
-                  xs + int64_t(i) * blocks, corr + int64_t(i) * blocks, i == 0, y + int64_t(i) * ldy + r);
+    for (int i = 0; i < n; ++i) {
+      const int8_t* wr = w.q + int64_t(r) * cols;
+      const float* wsr = w.scales + int64_t(r) * blocks;
+      y[int64_t(i) * ldy + r] =
+          i == 0 ? RowTimesRow<true>(wr, wsr, blocks, xq, xs, corr)
+                 : RowTimesRow<false>(wr, wsr, blocks, xq + int64_t(i) * cols, xs + int64_t(i) * blocks,
+                                      corr + int64_t(i) * blocks);
+    }
   }
 }
 
@@ -187,47 +198,52 @@ PackedX PackActivations(const int8_t* xq, const float* xs, int n, int cols) {
         continue;
       }
       const int8_t* src = xq + int64_t(row) * cols;
-      for (int64_t k = 0; k < int64_t(blocks) * 16; ++k) dst[k * kLanes] = uint32_t(Load32(src + 4 * k)) ^ 0x80808080u;
-      for (int b = 0; b < blocks; ++b) sdst[b * kLanes] = xs[int64_t(row) * blocks + b];
+      for (int b = 0; b < blocks; ++b) {  // word k of block b = 16g + j is word k * count + j of group g
+        const int j = b % 16, count = GroupBlocks(blocks, b - j);
+        const int8_t* group = src + int64_t(b - j) * kBlock;
+        for (int k = 0; k < 16; ++k)
+          dst[(int64_t(b) * 16 + k) * kLanes] = uint32_t(Load32(group + 4 * (k * count + j))) ^ 0x80808080u;
+        sdst[b * kLanes] = xs[int64_t(row) * blocks + b];
+      }
     }
   }
   return {reinterpret_cast<const uint8_t*>(q), s, groups};
 }
 
-// A tile of kTileRows weight rows, repacked so the inner loop needs one pointer: the rows' blocks
-// interleaved ([block][row][64 bytes]), each block's accumulator start value -128 * sum(w) (which cancels
-// the +128 bias of the activations exactly) and the scales ([block][row]). Rows past the matrix are zero.
+// A tile of kTileRows weight rows, repacked so the inner loop needs one pointer: per 16-block group the
+// rows' stored groups one after another ([group][row][16 words][16 blocks][4 bytes], a row's last, shorter
+// group widened to 16 with zeros), each block's accumulator start value -128 * sum(w) (which cancels the
+// +128 bias of the activations exactly) and the scales ([block][row]). Rows past the matrix are zero.
 struct PackedTile {
   int8_t* q;
   int32_t* start;
   float* scales;
 };
 
+constexpr int64_t kGroupBytes = 16 * kBlock;
+
 PackedTile PackTile(const MatrixView& w, int r0, int rows) {
   const int cols = w.cols;
   const int blocks = cols / kBlock;
-  auto* base = static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, int64_t(blocks) * kTileRows * (kBlock + 8)));
+  const int groups = (blocks + 15) / 16;
+  const int64_t q_bytes = int64_t(groups) * kTileRows * kGroupBytes;
+  auto* base = static_cast<uint8_t*>(KernelScratch(ScratchSlot::kPackedW, q_bytes + int64_t(blocks) * kTileRows * 8));
   PackedTile t{reinterpret_cast<int8_t*>(base), nullptr, nullptr};
-  t.start = reinterpret_cast<int32_t*>(base + int64_t(blocks) * kTileRows * kBlock);
+  t.start = reinterpret_cast<int32_t*>(base + q_bytes);
   t.scales = reinterpret_cast<float*>(t.start + blocks * kTileRows);
   int32_t* sums = static_cast<int32_t*>(KernelScratch(ScratchSlot::kRowSums, sizeof(int32_t) * blocks));
   for (int rr = 0; rr < kTileRows; ++rr) {
-    if (rr >= rows) {
-      for (int b = 0; b < blocks; ++b) {
-        _mm512_store_si512(t.q + (int64_t(b) * kTileRows + rr) * kBlock, _mm512_setzero_si512());
-        t.start[b * kTileRows + rr] = 0;
-        t.scales[b * kTileRows + rr] = 0.0f;
-      }
-      continue;
+    const int8_t* src = rr < rows ? w.q + int64_t(r0 + rr) * cols : nullptr;
+    for (int g = 0; g < groups; ++g) {
+      const int count = GroupBlocks(blocks, 16 * g);
+      int8_t* dst = t.q + (int64_t(g) * kTileRows + rr) * kGroupBytes;
+      for (int k = 0; k < 16; ++k)
+        _mm512_store_si512(dst + k * 64, src ? LoadWord(src + g * kGroupBytes, count, k) : _mm512_setzero_si512());
     }
-    const int8_t* src = w.q + int64_t(r0 + rr) * cols;
-    const float* ws = w.scales + int64_t(r0 + rr) * blocks;
-    for (int b = 0; b < blocks; ++b)
-      _mm512_store_si512(t.q + (int64_t(b) * kTileRows + rr) * kBlock, _mm512_loadu_si512(src + int64_t(b) * kBlock));
-    BlockSums128(src, blocks, sums);
+    if (src) BlockSums128(src, blocks, sums);
     for (int b = 0; b < blocks; ++b) {
-      t.start[b * kTileRows + rr] = -sums[b];
-      t.scales[b * kTileRows + rr] = ws[b];
+      t.start[b * kTileRows + rr] = src ? -sums[b] : 0;
+      t.scales[b * kTileRows + rr] = src ? w.scales[int64_t(r0 + rr) * blocks + b] : 0.0f;
     }
   }
   return t;
@@ -276,8 +292,9 @@ void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0,
     __m512 facc[R];
 #pragma GCC unroll 16
     for (int rr = 0; rr < R; ++rr) facc[rr] = _mm512_setzero_ps();
-    const int8_t* wb = t.q;
-    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes, wb += R * kBlock) {
+    for (int b = 0; b < blocks; ++b, xb += kBlock * kLanes) {
+      // Word k of block b for tile row rr: group b / 16, row rr, word k, lane b % 16.
+      const int8_t* wb = t.q + int64_t(b / 16) * R * kGroupBytes + (b % 16) * 4;
       __m512i acc[R];
 #pragma GCC unroll 16
       for (int rr = 0; rr < R; ++rr) acc[rr] = _mm512_set1_epi32(t.start[b * R + rr]);
@@ -287,7 +304,7 @@ void LanesTile(const PackedTile& t, int blocks, const PackedX& x, int n, int r0,
         Prefetch<_MM_HINT_T0>(xb, 2 * kBlock * kLanes + k * 64);
 #pragma GCC unroll 16
         for (int rr = 0; rr < R; ++rr)
-          acc[rr] = _mm512_dpbusd_epi32(acc[rr], xv, _mm512_set1_epi32(Load32(wb + rr * kBlock + 4 * k)));
+          acc[rr] = _mm512_dpbusd_epi32(acc[rr], xv, _mm512_set1_epi32(Load32(wb + rr * kGroupBytes + k * 64)));
       }
       const __m512 xscale = _mm512_load_ps(sg + b * kLanes);
 #pragma GCC unroll 16
@@ -318,7 +335,6 @@ void QuantizeRowsAvx512(const float* x, int n, int cols, int8_t* q, float* scale
   for (int64_t i = 0; i < n; ++i) {
     for (int b = 0; b < blocks; ++b) {
       const float* xb = x + i * cols + int64_t(b) * kBlock;
-      int8_t* qb = q + i * cols + int64_t(b) * kBlock;
       __m512 v[4];
       // max(a, m) returns m when a is NaN, so NaNs are skipped as in the portable kernel.
       __m512 m = _mm512_setzero_ps();
@@ -328,21 +344,28 @@ void QuantizeRowsAvx512(const float* x, int n, int cols, int8_t* q, float* scale
         m = _mm512_max_ps(_mm512_abs_ps(v[j]), m);
       }
       const float amax = _mm512_reduce_max_ps(m);
-      if (amax == 0.0f) {
-        scales[i * blocks + b] = 0.0f;
-        _mm512_storeu_si512(qb, _mm512_setzero_si512());
-        continue;
-      }
       scales[i * blocks + b] = amax / 127.0f;
-      const __m512 inv = _mm512_set1_ps(127.0f / amax);
-      const __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
-      #pragma GCC unroll 16
-      for (int j = 0; j < 4; ++j) {
-        // cvtps rounds half to even (the default MXCSR mode, as nearbyint); NaN becomes INT_MIN -> -127.
-        __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(v[j], inv));
-        r = _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(qb + 16 * j), _mm512_cvtepi32_epi8(r));
+      __m512i words = _mm512_setzero_si512();  // the block's 16 words in order
+      if (amax != 0.0f) {
+        const __m512 inv = _mm512_set1_ps(127.0f / amax);
+        const __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
+        #pragma GCC unroll 16
+        for (int j = 0; j < 4; ++j) {
+          // cvtps rounds half to even (the default MXCSR mode, as nearbyint); NaN becomes INT_MIN -> -127.
+          __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(v[j], inv));
+          r = _mm512_min_epi32(_mm512_max_epi32(r, lo), hi);
+          words = _mm512_inserti32x4(words, _mm512_cvtepi32_epi8(r), 0);
+          words = _mm512_alignr_epi32(words, words, 4);  // after four rounds, chunk j sits in lanes 4j..4j+3
+        }
       }
+      // Word k of block b = 16g + j goes to word k * count + j of group g (weights.h): a scatter with
+      // stride count.
+      const int j = b % 16, count = GroupBlocks(blocks, b - j);
+      int8_t* group = q + i * cols + int64_t(b - j) * kBlock;
+      const __m512i index = _mm512_add_epi32(_mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                                                _mm512_set1_epi32(count)),
+                                             _mm512_set1_epi32(j));
+      _mm512_i32scatter_epi32(group, index, words, 4);
     }
   }
 }

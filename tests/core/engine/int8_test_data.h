@@ -58,8 +58,9 @@ inline std::vector<float> RandomActivations(int n, int cols, uint64_t seed) {
 }
 
 // y[i][r] in double, and the sum of |terms| that bounds the float rounding of any summation order. A term is
-// the scaled dot of 4 consecutive products: the unit vpdpbusd computes exactly in one int32 lane, which the
-// kernels may sum in float (the portable path and the prefill kernels sum whole blocks exactly first).
+// the scaled dot of one stored 4-byte word: the unit vpdpbusd computes exactly in one int32 lane, which the
+// kernels may sum in float (they all sum whole blocks exactly first). Rows are in the stored layout of
+// weights.h, so value c of a row is byte Int8StoredIndex(cols, c), in the weights and the activations alike.
 struct ReferenceResult {
   std::vector<double> y, magnitude;  // [n * rows]
 };
@@ -78,7 +79,7 @@ inline ReferenceResult ReferenceMatMulInt8(const Int8Matrix& w, const std::vecto
         for (int g = 0; g < kQuantBlock; g += 4) {
           int64_t dot = 0;
           for (int j = g; j < g + 4; ++j) {
-            const size_t c = size_t(b) * kQuantBlock + j;
+            const size_t c = size_t(Int8StoredIndex(w.cols, int64_t(b) * kQuantBlock + j));
             dot += int64_t(w.q[size_t(r) * w.cols + c]) * xq[size_t(i) * w.cols + c];
           }
           sum += scale * double(dot);

@@ -3,6 +3,7 @@
 // on every path this CPU can run.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -20,7 +21,8 @@ using namespace gemma::testing;
 
 namespace {
 
-// The quantization rule, restated from kernels.h in the most literal scalar form.
+// The quantization rule, restated from kernels.h in the most literal scalar form, each value stored where
+// weights.h's layout puts it.
 void ReferenceQuantize(const float* x, int cols, int8_t* q, float* scales) {
   for (int b = 0; b < cols / kQuantBlock; ++b) {
     float amax = 0;
@@ -28,7 +30,7 @@ void ReferenceQuantize(const float* x, int cols, int8_t* q, float* scales) {
     scales[b] = amax / 127.0f;
     for (int j = 0; j < kQuantBlock; ++j) {
       const int c = b * kQuantBlock + j;
-      q[c] = amax == 0 ? 0 : static_cast<int8_t>(std::lrint(x[c] * (127.0f / amax)));
+      q[Int8StoredIndex(cols, c)] = amax == 0 ? 0 : static_cast<int8_t>(std::lrint(x[c] * (127.0f / amax)));
     }
   }
 }
@@ -97,6 +99,29 @@ class TestKernels : public QObject {
     }
   }
 
+  void storedLayoutInterleavesTheWordsOfSixteenBlocks() {
+    // Worked out by hand from weights.h: word k of block j of a group of c blocks is word k * c + j.
+    struct At { int64_t cols, col, stored; };
+    const At cases[] = {
+        {2048, 0, 0},       {2048, 3, 3},       {2048, 4, 64},      {2048, 63, 15 * 64 + 3},
+        {2048, 64, 4},      {2048, 69, 64 + 4 + 1}, {2048, 15 * 64 + 60, 15 * 64 + 15 * 4},
+        {2048, 1024, 1024}, {2048, 1024 + 4, 1024 + 64},  // the second group starts afresh
+        {192, 4, 12},       {192, 64, 4},       {192, 130, 8 + 2},  // one short group of 3 blocks
+        {1088, 1024, 1024}, {1088, 1028, 1028}, {1088, 1087, 1087},  // a last group of one block is plain
+        {1088, 4, 64},      {64, 37, 37},
+    };
+    for (const At& a : cases)
+      QVERIFY2(Int8StoredIndex(a.cols, a.col) == a.stored,
+               qPrintable(QString("cols %1, value %2: stored at %3, want %4").arg(a.cols).arg(a.col)
+                              .arg(Int8StoredIndex(a.cols, a.col)).arg(a.stored)));
+    // Every value has its own place in the row.
+    for (int64_t cols : {64, 192, 1024, 1088, 2368, 4096}) {
+      std::vector<int> hits(size_t(cols), 0);
+      for (int64_t c = 0; c < cols; ++c) ++hits[size_t(Int8StoredIndex(cols, c))];
+      QVERIFY(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+    }
+  }
+
   void quantizeRoundsHalfToEvenOnHandPickedValues() {
     // amax = 127 makes the multiplier exactly 1, so q is x rounded half to even.
     std::vector<float> x(kQuantBlock, 0.0f);
@@ -122,13 +147,13 @@ class TestKernels : public QObject {
       QCOMPARE(s[0], 0.0f);
       QCOMPARE(s[1], 0.0f);
       QCOMPARE(s[2], 0.25f / 127.0f);
-      for (int c = 0; c < 2 * kQuantBlock; ++c) QCOMPARE(int(q[c]), 0);
-      QCOMPARE(int(q[2 * kQuantBlock + 5]), -127);
+      for (int c = 0; c < int(x.size()); ++c)
+        QCOMPARE(int(q[Int8StoredIndex(int64_t(x.size()), c)]), c == 2 * kQuantBlock + 5 ? -127 : 0);
     }
   }
 
   void quantizeFollowsTheRuleAndIsBitIdenticalOnEveryPath() {
-    for (int cols : {64, 128, 320, 2048, 4096}) {
+    for (int cols : {64, 128, 320, 2048, 2368, 4096}) {
       for (int n : {1, 2, 3, 5, 17}) {
         std::vector<float> x = RandomActivations(n, cols, 1000 + cols + n);
         std::vector<int8_t> want_q(x.size());
@@ -148,7 +173,8 @@ class TestKernels : public QObject {
         // The rule itself: every value within half a step, and each non-zero block reaches +-127.
         for (size_t c = 0; c < x.size(); ++c) {
           const float s = want_s[c / kQuantBlock];
-          QVERIFY(std::fabs(x[c] - s * want_q[c]) <= 0.5f * s * 1.0001f);
+          const size_t row = c / cols, stored = row * cols + size_t(Int8StoredIndex(cols, int64_t(c % cols)));
+          QVERIFY(std::fabs(x[c] - s * want_q[stored]) <= 0.5f * s * 1.0001f);
         }
         for (int8_t v : want_q) QVERIFY(v != -128);
       }
@@ -260,10 +286,11 @@ class TestKernels : public QObject {
     w.cols = 128;
     w.q.assign(256, 0);
     w.scales = {0.5f, 2.0f, 1.0f, 0.25f};
-    w.q[0] = 3, w.q[63] = -2, w.q[64] = 10;  // row 0
-    w.q[128] = -127, w.q[128 + 127] = 127;    // row 1
+    auto at = [](int col) { return Int8StoredIndex(128, col); };  // where value col of a row is stored
+    w.q[at(0)] = 3, w.q[at(63)] = -2, w.q[at(64)] = 10;  // row 0
+    w.q[128 + at(0)] = -127, w.q[128 + at(127)] = 127;   // row 1
     std::vector<int8_t> xq(128, 0);
-    xq[0] = 4, xq[63] = 5, xq[64] = -1, xq[127] = 127;
+    xq[at(0)] = 4, xq[at(63)] = 5, xq[at(64)] = -1, xq[at(127)] = 127;
     const std::vector<float> xs = {0.125f, 4.0f};
     // row 0: block 0 dot = 12 - 10 = 2 -> 0.125*0.5*2 = 0.125; block 1 dot = -10 -> 4*2*-10 = -80
     // row 1: block 0 dot = -508 -> 0.125*1*-508 = -63.5; block 1 dot = 16129 -> 4*0.25*16129 = 16129
@@ -278,7 +305,9 @@ class TestKernels : public QObject {
 
   void matmulMatchesReferenceAndPortableOnOddShapes() {
     std::vector<Case> cases;
-    for (int cols : {64, 128, 192, 320, 576, 1024, 2048, 4096})
+    // Rows of whole 16-block groups, of one short group, and of whole groups and a short one (1088, 1984,
+    // 2368: the last group has 1, 15 and 5 blocks).
+    for (int cols : {64, 128, 192, 320, 576, 1024, 1088, 1984, 2048, 2368, 4096})
       for (int n : {1, 2, 3, 4, 5, 8, 15, 16, 17, 33})
         for (int rows : {1, 3, 13, 37}) cases.push_back({rows, cols, n, 0, rows, rows});
     // Row ranges that start and end mid-matrix, and strides wider than the matrix.
@@ -365,7 +394,8 @@ class TestKernels : public QObject {
     const Int8Matrix w = RandomInt8Matrix(3, 128, 11);
     std::vector<float> out(128);
     DequantizeRow(w.view(), 2, out.data());
-    for (int c = 0; c < 128; ++c) QCOMPARE(out[c], w.scales[2 * 2 + c / 64] * float(w.q[2 * 128 + c]));
+    for (int c = 0; c < 128; ++c)
+      QCOMPARE(out[c], w.scales[2 * 2 + c / 64] * float(w.q[2 * 128 + Int8StoredIndex(128, c)]));
     std::vector<float> f = {1, 2, 3, 4, 5, 6};
     MatrixView fv;
     fv.type = WeightType::kF32;
