@@ -156,7 +156,7 @@ double PeakRssMb() {
 // embedding once as the output head (the input row it reads is negligible).
 double WeightBytesPerToken(const gemma::Model& model) {
   auto bytes = [](const gemma::MatrixView& m) {
-    return m.type == gemma::WeightType::kInt8 ? double(m.rows) * m.cols + 4.0 * m.rows * m.blocks_per_row()
+    return m.type == gemma::WeightType::kInt8 ? double(m.rows) * m.cols + 2.0 * m.rows * m.blocks_per_row()
                                               : 4.0 * m.rows * m.cols;
   };
   const auto& w = model.weights();

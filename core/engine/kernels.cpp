@@ -80,7 +80,7 @@ void MatMulInt8Portable(const MatrixView& w, const int8_t* xq, const float* xs, 
   const int blocks = cols / kQuantBlock;
   for (int r = row_begin; r < row_end; ++r) {
     const int8_t* wr = w.q + int64_t(r) * cols;
-    const float* wsr = w.scales + int64_t(r) * blocks;
+    const uint16_t* wsr = w.scales + int64_t(r) * blocks;
     for (int64_t i = 0; i < n; ++i) {
       const int8_t* xr = xq + i * cols;
       const float* xsr = xs + i * blocks;
@@ -91,7 +91,9 @@ void MatMulInt8Portable(const MatrixView& w, const int8_t* xq, const float* xs, 
           const int64_t at = Int8StoredIndex(cols, int64_t(b) * kQuantBlock + 4 * word);
           for (int t = 0; t < 4; ++t) idot += int32_t(wr[at + t]) * int32_t(xr[at + t]);
         }
-        acc += (xsr[b] * wsr[b]) * float(idot);
+        float ws;
+        FloatsFromHalvesPortable(wsr + b, 1, &ws);
+        acc += (xsr[b] * ws) * float(idot);
       }
       y[i * ldy + r] = acc;
     }
@@ -244,8 +246,41 @@ void DequantizeRow(const MatrixView& w, int row, float* out) {
   if (cols % kQuantBlock != 0)
     throw Error("an int8 matrix needs a column count that is a multiple of " + std::to_string(kQuantBlock));
   const int8_t* q = w.q + row * cols;
-  const float* s = w.scales + row * (cols / kQuantBlock);
-  for (int64_t c = 0; c < cols; ++c) out[c] = s[c / kQuantBlock] * float(q[Int8StoredIndex(cols, c)]);
+  for (int64_t b = 0; b < cols / kQuantBlock; ++b) {
+    float scale;
+    FloatsFromHalvesPortable(w.scales + row * (cols / kQuantBlock) + b, 1, &scale);
+    for (int64_t c = b * kQuantBlock; c < (b + 1) * kQuantBlock; ++c) out[c] = scale * float(q[Int8StoredIndex(cols, c)]);
+  }
+}
+
+void QuantizeWeightRows(const float* x, int n, int cols, int8_t* q, uint16_t* scales) {
+  constexpr uint16_t kLargestHalf = 0x7BFF;  // 65504
+  const int blocks = cols / kQuantBlock;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int b = 0; b < blocks; ++b) {
+      const float* xb = x + i * cols + int64_t(b) * kQuantBlock;
+      float amax = 0.0f;
+      for (int j = 0; j < kQuantBlock; ++j) {
+        const float a = std::fabs(xb[j]);
+        amax = a > amax ? a : amax;  // NaN is skipped
+      }
+      const float wanted = amax / 127.0f;
+      uint16_t half;
+      HalvesFromFloatsPortable(&wanted, 1, &half);
+      if (half == 0x7C00) half = kLargestHalf;
+      float scale;
+      FloatsFromHalvesPortable(&half, 1, &scale);
+      scales[i * blocks + b] = scale == 0.0f ? 0 : half;
+      int8_t qb[kQuantBlock] = {};
+      if (scale != 0.0f) {
+        for (int j = 0; j < kQuantBlock; ++j) {
+          const float r = std::nearbyint(xb[j] / scale);
+          qb[j] = static_cast<int8_t>(r > 127.0f ? 127 : (r >= -127.0f ? static_cast<int>(r) : -127));
+        }
+      }
+      StoreBlock(qb, cols, b, q + i * cols);
+    }
+  }
 }
 
 }  // namespace gemma

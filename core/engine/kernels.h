@@ -24,7 +24,7 @@ struct Kernels {
   // Each row of q is stored in the interleaved layout of weights.h (Int8StoredIndex), as weights are.
   void (*quantize_rows)(const float* x, int n, int cols, int8_t* q, float* scales);
   // y[i * ldy + r] = sum_c W[r, c] * X[i, c] for r in [row_begin, row_end), i in [0, n), with W int8
-  // (w.type == kInt8) and X given quantized as above (xq [n, w.cols], xs [n, w.cols / kQuantBlock]).
+  // (w.type == kInt8, half scales) and X given quantized as above (xq [n, w.cols], float xs [n, w.cols / 64]).
   void (*matmul_int8)(const MatrixView& w, const int8_t* xq, const float* xs, int n, int row_begin, int row_end,
                       float* y, int ldy);
   // IEEE half precision, the KV cache's format. To halves: round to nearest even, too large to infinity, NaN
@@ -37,5 +37,11 @@ const Kernels& KernelsFor(KernelPath path);  // throws gemma::Error if this CPU 
 
 // Writes row `row` of w as floats (either weight type) into out[0, w.cols).
 void DequantizeRow(const MatrixView& w, int row, float* out);
+
+// How weights are quantized (at import; portable, not dispatched): per block, scale = half(max|x| / 127)
+// rounded to nearest even, q = round-half-even(x / float(scale)) clamped to [-127, 127], in the layout of
+// weights.h. A block whose scale is 0 as a half (all zero, or max|x| below ~4e-6) gets q 0; one too large for
+// a half (max|x| above ~8e6) gets the largest half and saturates. NaN values give -127, as in quantize_rows.
+void QuantizeWeightRows(const float* x, int n, int cols, int8_t* q, uint16_t* scales);
 
 }  // namespace gemma

@@ -76,7 +76,7 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
   const int blocks = cols / kBlock;
   for (int r = row_begin; r < row_end; ++r) {
     const int8_t* wr = w.q + int64_t(r) * cols;
-    const float* wsr = w.scales + int64_t(r) * blocks;
+    const uint16_t* wsr = w.scales + int64_t(r) * blocks;
     for (int i = 0; i < n; ++i) {
       const int8_t* xr = xq + int64_t(i) * cols;
       __m256 facc = _mm256_setzero_ps();
@@ -95,11 +95,16 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
           for (int h = 0; h < 2; ++h)
             acc[h] = _mm256_add_epi32(acc[h], Dot32(LoadWordHalf(wg, count, k, h), LoadWordHalf(xg, count, k, h)));
         }
+        // The group's weight scales (a short group's through a zero-padded copy: AVX2 has no 16-bit masked
+        // load).
+        uint16_t padded[16] = {};
+        const uint16_t* halves = wsr + b0;
+        if (count < 16) halves = static_cast<const uint16_t*>(std::memcpy(padded, halves, sizeof(uint16_t) * size_t(count)));
 #pragma GCC unroll 2
         for (int h = 0; h < 2; ++h) {
           const __m256i m = FirstLanesMask(count - 8 * h);
-          const __m256 d = _mm256_mul_ps(_mm256_maskload_ps(xs + int64_t(i) * blocks + b0 + 8 * h, m),
-                                         _mm256_maskload_ps(wsr + b0 + 8 * h, m));
+          const __m256 ws = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(halves + 8 * h)));
+          const __m256 d = _mm256_mul_ps(_mm256_maskload_ps(xs + int64_t(i) * blocks + b0 + 8 * h, m), ws);
           facc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[h]), d, facc);
         }
       }
@@ -175,7 +180,7 @@ PackedTile PackTile(const MatrixView& w, int r0, int rows) {
       }
     }
     for (int b = 0; b < blocks; ++b)
-      t.scales[b * kTileRows + rr] = rr < rows ? w.scales[int64_t(r0 + rr) * blocks + b] : 0.0f;
+      t.scales[b * kTileRows + rr] = rr < rows ? _cvtsh_ss(w.scales[int64_t(r0 + rr) * blocks + b]) : 0.0f;
   }
   return t;
 }

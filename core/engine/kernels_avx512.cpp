@@ -114,14 +114,15 @@ inline __m512i GroupDot(const int8_t* wg, const int8_t* xg, int count, __m512i c
 }
 
 template <bool kPrefetch>
-float RowTimesRow(const int8_t* wr, const float* wsr, int blocks, const int8_t* xr, const float* xsr,
+float RowTimesRow(const int8_t* wr, const uint16_t* wsr, int blocks, const int8_t* xr, const float* xsr,
                   const int32_t* corr) {
   __m512 acc = _mm512_setzero_ps();
   int b0 = 0;
   for (; b0 + 16 <= blocks; b0 += 16) {
     const int64_t offset = int64_t(b0) * kBlock;
     const __m512i exact = GroupDot<true, kPrefetch>(wr + offset, xr + offset, 16, _mm512_loadu_si512(corr + b0));
-    const __m512 scale = _mm512_mul_ps(_mm512_loadu_ps(wsr + b0), _mm512_loadu_ps(xsr + b0));
+    const __m512 scale = _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(wsr + b0))),
+                                       _mm512_loadu_ps(xsr + b0));
     acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, acc);
   }
   if (b0 < blocks) {  // a row's last, shorter group: masked-off lanes multiply 0x80 ^ 0 by 0 and add nothing
@@ -130,8 +131,8 @@ float RowTimesRow(const int8_t* wr, const float* wsr, int blocks, const int8_t* 
     const int64_t offset = int64_t(b0) * kBlock;
     const __m512i exact = GroupDot<false, kPrefetch>(wr + offset, xr + offset, count,
                                                      _mm512_maskz_loadu_epi32(valid, corr + b0));
-    const __m512 scale =
-        _mm512_mul_ps(_mm512_maskz_loadu_ps(valid, wsr + b0), _mm512_maskz_loadu_ps(valid, xsr + b0));
+    const __m512 scale = _mm512_mul_ps(_mm512_cvtph_ps(_mm256_maskz_loadu_epi16(valid, wsr + b0)),
+                                       _mm512_maskz_loadu_ps(valid, xsr + b0));
     acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, acc);
   }
   return _mm512_reduce_add_ps(acc);
@@ -161,7 +162,7 @@ void RowsKernel(const MatrixView& w, const int8_t* xq, const float* xs, int n, i
     // Later activation rows find this weight row in cache; only the first pass prefetches.
     for (int i = 0; i < n; ++i) {
       const int8_t* wr = w.q + int64_t(r) * cols;
-      const float* wsr = w.scales + int64_t(r) * blocks;
+      const uint16_t* wsr = w.scales + int64_t(r) * blocks;
       y[int64_t(i) * ldy + r] =
           i == 0 ? RowTimesRow<true>(wr, wsr, blocks, xq, xs, corr)
                  : RowTimesRow<false>(wr, wsr, blocks, xq + int64_t(i) * cols, xs + int64_t(i) * blocks,
@@ -243,7 +244,7 @@ PackedTile PackTile(const MatrixView& w, int r0, int rows) {
     if (src) BlockSums128(src, blocks, sums);
     for (int b = 0; b < blocks; ++b) {
       t.start[b * kTileRows + rr] = src ? -sums[b] : 0;
-      t.scales[b * kTileRows + rr] = src ? w.scales[int64_t(r0 + rr) * blocks + b] : 0.0f;
+      t.scales[b * kTileRows + rr] = src ? _cvtsh_ss(w.scales[int64_t(r0 + rr) * blocks + b]) : 0.0f;
     }
   }
   return t;

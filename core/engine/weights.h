@@ -7,8 +7,11 @@
 
 namespace gemma {
 
-// Int8 weights carry one float scale per kQuantBlock consecutive values of a row (symmetric: max|w|/127).
-// 64 keeps the error of a 2048-wide dot product well under 1e-2 relative and maps to one AVX-512 register.
+// Int8 weights carry one scale per kQuantBlock consecutive values of a row (symmetric: max|w|/127), as an
+// IEEE half: decoding streams every weight once per token, and 2 bytes of scale instead of 4 per 64 values
+// is 3% less to stream. Rounding the scale to a half moves it by at most 2^-11 of itself (less than 1/8 of
+// an int8 step), and the values are quantized with the rounded scale. 64 values per block keeps the error of
+// a 2048-wide dot product well under 1e-2 relative and maps to one AVX-512 register.
 constexpr int kQuantBlock = 64;
 
 // How an int8 row is stored: in groups of kGroupBlocks blocks (the last group of a row may have fewer), and
@@ -38,7 +41,7 @@ struct MatrixView {
   int cols = 0;
   const float* f32 = nullptr;     // [rows, cols] when type == kF32
   const int8_t* q = nullptr;      // [rows, cols] when type == kInt8, each row stored as Int8StoredIndex says
-  const float* scales = nullptr;  // [rows, cols / kQuantBlock] when type == kInt8
+  const uint16_t* scales = nullptr;  // [rows, cols / kQuantBlock] IEEE halves when type == kInt8
 
   int blocks_per_row() const { return cols / kQuantBlock; }
 };

@@ -62,10 +62,9 @@ void CheckFinite(const float* values, int64_t count, const TensorEntry& entry, i
 // in increasing order of offset (an int8 tensor's scales, which follow its values, are kept until its last
 // chunk), so that a file is written front to back.
 void FillTensors(CheckpointReader& reader, const ModelLayout& layout, const Sink& sink, Progress& progress) {
-  const Kernels& portable = KernelsFor(KernelPath::kPortable);
   std::vector<float> values;
   std::vector<int8_t> q;
-  std::vector<float> scales;  // the whole tensor's
+  std::vector<uint16_t> scales;  // the whole tensor's
   for (const TensorEntry& e : layout.tensors) {
     const int64_t rows = e.rows(), cols = e.cols(), blocks = cols / kQuantBlock;
     const int64_t chunk_rows = std::clamp<int64_t>(kChunkValues / cols, 1, rows);
@@ -80,12 +79,12 @@ void FillTensors(CheckpointReader& reader, const ModelLayout& layout, const Sink
         progress.Advance(uint64_t(n * cols) * sizeof(float), e.name);
       } else {
         q.resize(size_t(n * cols));
-        portable.quantize_rows(values.data(), int(n), int(cols), q.data(), scales.data() + row * blocks);
+        QuantizeWeightRows(values.data(), int(n), int(cols), q.data(), scales.data() + row * blocks);
         sink(e.offset + uint64_t(row * cols), q.data(), uint64_t(n * cols));
-        progress.Advance(uint64_t(n * cols) + uint64_t(n * blocks) * sizeof(float), e.name);
+        progress.Advance(uint64_t(n * cols) + uint64_t(n * blocks) * sizeof(uint16_t), e.name);
       }
     }
-    if (e.kind != TensorKind::kF32) sink(e.scales_offset, scales.data(), uint64_t(rows * blocks) * sizeof(float));
+    if (e.kind != TensorKind::kF32) sink(e.scales_offset, scales.data(), uint64_t(rows * blocks) * sizeof(uint16_t));
   }
 }
 

@@ -1,7 +1,7 @@
 // Turning a checkpoint (any CheckpointReader) into something the engine runs: a GemmaChat model file on
 // disk, or the same weights in memory. Both stream tensor by tensor in chunks of rows, so memory stays at a
-// few tens of MB whatever the model's size, and quantize with the portable kernels' quantize_rows, the same
-// function that quantizes activations.
+// few tens of MB whatever the model's size, and quantize with QuantizeWeightRows (core/engine/kernels.h):
+// half scales, values in the interleaved order of weights.h.
 #pragma once
 
 #include <cstdint>

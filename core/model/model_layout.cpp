@@ -18,10 +18,10 @@ uint64_t ValueBytes(const TensorSpec& spec, TensorKind kind) {
   return kind == TensorKind::kI8 ? count : count * sizeof(float);
 }
 
-uint64_t ScaleBytes(const TensorSpec& spec, TensorKind kind) {
+uint64_t ScaleBytes(const TensorSpec& spec, TensorKind kind, uint64_t bytes_per_scale) {
   if (kind != TensorKind::kI8) return 0;
   const uint64_t rows = spec.shape.size() == 1 ? 1 : uint64_t(spec.shape[0]);
-  return rows * uint64_t(spec.shape.back() / kQuantBlock) * sizeof(float);
+  return rows * uint64_t(spec.shape.back() / kQuantBlock) * bytes_per_scale;
 }
 
 void CheckQuantizable(const ModelConfig& config, WeightType weight_type) {
@@ -69,7 +69,7 @@ MatrixView View(const TensorEntry& entry, const uint8_t* base) {
   if (entry.kind == TensorKind::kI8) {
     view.type = WeightType::kInt8;
     view.q = reinterpret_cast<const int8_t*>(base + entry.offset);
-    view.scales = reinterpret_cast<const float*>(base + entry.scales_offset);
+    view.scales = reinterpret_cast<const uint16_t*>(base + entry.scales_offset);
   } else {
     view.type = WeightType::kF32;
     view.f32 = reinterpret_cast<const float*>(base + entry.offset);

@@ -25,7 +25,7 @@ struct TensorEntry {
   std::vector<int64_t> shape;    // [out, in], or [n] for a norm
   uint64_t offset = 0;           // values: f32 [rows, cols] or i8 [rows, cols]
   uint64_t bytes = 0;
-  uint64_t scales_offset = 0;    // i8 only: f32 [rows, cols / kQuantBlock]
+  uint64_t scales_offset = 0;    // i8 only: IEEE halves [rows, cols / kQuantBlock] (format 1: f32)
   uint64_t scales_bytes = 0;
 
   int64_t rows() const { return shape.size() == 1 ? 1 : shape[0]; }
@@ -44,9 +44,9 @@ inline uint64_t AlignUp(uint64_t value, uint64_t alignment) { return (value + al
 // The kind a tensor has in a model of this weight type: norms always f32 (they are tiny and exact),
 // the embedding and every matrix in the weight type.
 TensorKind ExpectedKind(const TensorSpec& spec, WeightType weight_type);
-// Exact byte sizes of a tensor's values and (i8) scales.
+// Exact byte sizes of a tensor's values and (i8) scales; scales are halves, but 4-byte floats in format 1.
 uint64_t ValueBytes(const TensorSpec& spec, TensorKind kind);
-uint64_t ScaleBytes(const TensorSpec& spec, TensorKind kind);
+uint64_t ScaleBytes(const TensorSpec& spec, TensorKind kind, uint64_t bytes_per_scale = sizeof(uint16_t));
 
 // Throws gemma::Error if int8 weights cannot represent this config (a matrix width that is not a
 // multiple of kQuantBlock), saying to use f32 weights instead.

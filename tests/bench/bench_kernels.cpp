@@ -72,31 +72,31 @@ std::vector<int> ParseInts(const char* s) {
 // On 2 MB pages where the system has them, as the mapped weights are (core/model/file_mapping.h).
 struct Weights {
   int rows, cols;
-  HugePageBuffer q, s;  // int8 values, float scales
+  HugePageBuffer q, s;  // int8 values, half scales
   MatrixView view(int copy) const {
     MatrixView v;
     v.type = WeightType::kInt8;
     v.rows = rows;
     v.cols = cols;
     v.q = q.as<int8_t>() + int64_t(copy) * rows * cols;
-    v.scales = s.as<float>() + int64_t(copy) * rows * (cols / kQuantBlock);
+    v.scales = s.as<uint16_t>() + int64_t(copy) * rows * (cols / kQuantBlock);
     return v;
   }
-  double bytes() const { return double(rows) * cols + 4.0 * rows * (cols / kQuantBlock); }
+  double bytes() const { return double(rows) * cols + 2.0 * rows * (cols / kQuantBlock); }
 };
 
 // `copies` distinct copies, so that decode rotating through them reads from memory, not from L3 (32 MB).
 Weights MakeWeights(int rows, int cols, int copies) {
   const size_t values = size_t(rows) * cols * copies, scales = size_t(rows) * (cols / kQuantBlock) * copies;
-  Weights w{rows, cols, HugePageBuffer(values), HugePageBuffer(sizeof(float) * scales)};
+  Weights w{rows, cols, HugePageBuffer(values), HugePageBuffer(sizeof(uint16_t) * scales)};
   int8_t* q = w.q.as<int8_t>();
-  float* s = w.s.as<float>();
+  uint16_t* s = w.s.as<uint16_t>();
   std::mt19937 rng(rows + cols);
   for (size_t k = 0; k < values; k += 4) {
     const uint32_t r = rng();
     for (size_t j = 0; j < 4 && k + j < values; ++j) q[k + j] = int8_t(int((r >> (8 * j)) & 0xFF) % 255 - 127);
   }
-  for (size_t k = 0; k < scales; ++k) s[k] = 0.01f + float(rng() % 1000) * 1e-5f;
+  for (size_t k = 0; k < scales; ++k) s[k] = uint16_t(0x2000 + rng() % 0x1000);  // halves from 0.008 to 0.125
   return w;
 }
 

@@ -7,14 +7,27 @@
 #include <random>
 #include <vector>
 
+#include "core/engine/kernels.h"
 #include "core/engine/weights.h"
 
 namespace gemma::testing {
 
+// A weight scale as the IEEE half the kernels read, and back (the conversions have tests of their own).
+inline uint16_t Half(float f) {
+  uint16_t h;
+  KernelsFor(KernelPath::kPortable).halves_from_floats(&f, 1, &h);
+  return h;
+}
+inline float Float(uint16_t h) {
+  float f;
+  KernelsFor(KernelPath::kPortable).floats_from_halves(&h, 1, &f);
+  return f;
+}
+
 struct Int8Matrix {
   int rows = 0, cols = 0;
   std::vector<int8_t> q;
-  std::vector<float> scales;
+  std::vector<uint16_t> scales;  // halves
   MatrixView view() const {
     MatrixView v;
     v.type = WeightType::kInt8;
@@ -40,7 +53,7 @@ inline Int8Matrix RandomInt8Matrix(int rows, int cols, uint64_t seed, int lo = -
     v = static_cast<int8_t>(p == 0 ? lo : p == 1 ? hi : value(rng));
   }
   m.scales.resize(size_t(rows) * (cols / kQuantBlock));
-  for (float& s : m.scales) s = scale(rng);
+  for (uint16_t& s : m.scales) s = Half(scale(rng));
   return m;
 }
 
@@ -75,7 +88,7 @@ inline ReferenceResult ReferenceMatMulInt8(const Int8Matrix& w, const std::vecto
     for (int r = 0; r < w.rows; ++r) {
       double sum = 0, mag = 0;
       for (int b = 0; b < blocks; ++b) {
-        const double scale = double(xs[size_t(i) * blocks + b]) * w.scales[size_t(r) * blocks + b];
+        const double scale = double(xs[size_t(i) * blocks + b]) * Float(w.scales[size_t(r) * blocks + b]);
         for (int g = 0; g < kQuantBlock; g += 4) {
           int64_t dot = 0;
           for (int j = g; j < g + 4; ++j) {

@@ -197,6 +197,58 @@ class TestKernels : public QObject {
     }
   }
 
+  void weightsQuantizeWithTheirScaleRoundedToAHalf() {
+    // The rule of kernels.h, restated literally: half scale, values divided by the rounded scale.
+    for (int cols : {64, 1088, 2048}) {
+      std::vector<float> x = RandomActivations(3, cols, 500 + cols);
+      x[7] = 1e-7f;  // keep some blocks' extremes away from round numbers
+      std::vector<int8_t> q(x.size() + 64, 99);
+      std::vector<uint16_t> scales(x.size() / kQuantBlock + 1, 0x1234);
+      QuantizeWeightRows(x.data(), 3, cols, q.data(), scales.data());
+      QCOMPARE(int(q[x.size()]), 99);  // nothing written past the end
+      QCOMPARE(scales.back(), uint16_t(0x1234));
+      for (size_t b = 0; b < x.size() / kQuantBlock; ++b) {
+        float amax = 0;
+        for (int j = 0; j < kQuantBlock; ++j) amax = std::max(amax, std::fabs(x[b * kQuantBlock + j]));
+        const uint16_t want_half = Half(amax / 127.0f);
+        QCOMPARE(scales[b], want_half);
+        const float s = Float(want_half);
+        const size_t row = b * kQuantBlock / cols;
+        for (int j = 0; j < kQuantBlock; ++j) {
+          const size_t c = b * kQuantBlock + j;
+          const int8_t got = q[row * cols + size_t(Int8StoredIndex(cols, int64_t(c % cols)))];
+          const long want = s == 0 ? 0 : std::clamp(std::lrint(x[c] / s), -127L, 127L);
+          QCOMPARE(int(got), int(want));
+          // Within half a step of the value, plus what rounding the scale down cost at the block's extreme.
+          QVERIFY(std::fabs(x[c] - s * got) <= 0.5f * s * 1.0001f + std::max(0.0f, amax - 127 * s));
+        }
+      }
+    }
+    // Hand-picked blocks: amax 127 (scale exactly 1), a block too small for a half scale (zeros), one too
+    // large (the largest half, saturated), and NaN (skipped by the max, -127 itself).
+    std::vector<float> x(4 * kQuantBlock, 0.0f);
+    x[0] = 127.0f, x[1] = 2.5f, x[2] = -3.5f;
+    x[kQuantBlock] = 1e-7f;
+    x[2 * kQuantBlock] = 1e9f, x[2 * kQuantBlock + 1] = -1e5f;
+    x[3 * kQuantBlock] = std::numeric_limits<float>::quiet_NaN(), x[3 * kQuantBlock + 1] = 1.27f;
+    std::vector<int8_t> q(x.size());
+    std::vector<uint16_t> scales(4);
+    QuantizeWeightRows(x.data(), 1, int(x.size()), q.data(), scales.data());
+    auto at = [&](int c) { return int(q[Int8StoredIndex(int64_t(x.size()), c)]); };
+    QCOMPARE(scales[0], uint16_t(0x3C00));
+    QCOMPARE(at(0), 127);
+    QCOMPARE(at(1), 2);
+    QCOMPARE(at(2), -4);
+    QCOMPARE(scales[1], uint16_t(0));
+    QCOMPARE(at(kQuantBlock), 0);
+    QCOMPARE(scales[2], uint16_t(0x7BFF));
+    QCOMPARE(at(2 * kQuantBlock), 127);
+    QCOMPARE(at(2 * kQuantBlock + 1), -2);  // -1e5 / 65504 rounds to -2
+    QCOMPARE(scales[3], Half(1.27f / 127.0f));
+    QCOMPARE(at(3 * kQuantBlock), -127);
+    QCOMPARE(at(3 * kQuantBlock + 1), 127);
+  }
+
   void halvesRoundToNearestEvenOnHandPickedValues() {
     const float inf = std::numeric_limits<float>::infinity();
     const std::pair<float, uint16_t> cases[] = {
@@ -285,7 +337,7 @@ class TestKernels : public QObject {
     w.rows = 2;
     w.cols = 128;
     w.q.assign(256, 0);
-    w.scales = {0.5f, 2.0f, 1.0f, 0.25f};
+    w.scales = {0x3800, 0x4000, 0x3C00, 0x3400};  // 0.5, 2, 1, 0.25 as halves
     auto at = [](int col) { return Int8StoredIndex(128, col); };  // where value col of a row is stored
     w.q[at(0)] = 3, w.q[at(63)] = -2, w.q[at(64)] = 10;  // row 0
     w.q[128 + at(0)] = -127, w.q[128 + at(127)] = 127;   // row 1
@@ -395,7 +447,7 @@ class TestKernels : public QObject {
     std::vector<float> out(128);
     DequantizeRow(w.view(), 2, out.data());
     for (int c = 0; c < 128; ++c)
-      QCOMPARE(out[c], w.scales[2 * 2 + c / 64] * float(w.q[2 * 128 + Int8StoredIndex(128, c)]));
+      QCOMPARE(out[c], Float(w.scales[2 * 2 + c / 64]) * float(w.q[2 * 128 + Int8StoredIndex(128, c)]));
     std::vector<float> f = {1, 2, 3, 4, 5, 6};
     MatrixView fv;
     fv.type = WeightType::kF32;

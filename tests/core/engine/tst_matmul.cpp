@@ -193,13 +193,13 @@ class TestMatMul : public QObject {
     const Kernels& k = KernelsFor(KernelPath::kPortable);
     std::vector<float> x(1000), y(1000);
     std::vector<int8_t> q(1000);
-    std::vector<float> s(100);
+    std::vector<uint16_t> h(100);
     MatrixView w;
     w.type = WeightType::kInt8;
     w.rows = 2;
     w.cols = 96;  // not a multiple of 64
     w.q = q.data();
-    w.scales = s.data();
+    w.scales = h.data();
     QVERIFY_THROWS_EXCEPTION(Error, MatMul(k, pool, w, x.data(), 1, y.data(), scratch));
     w.cols = 64;
     QVERIFY_THROWS_EXCEPTION(Error, MatMul(k, pool, w, x.data(), 1, y.data(), scratch, 1));  // ldy < rows
