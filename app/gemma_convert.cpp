@@ -163,8 +163,9 @@ int Run(const Arguments& a) {
     checkpoint = gemma::MakeSyntheticCheckpoint(
         config, a.seed, a.tokenizer.empty() ? gemma::ByteTokenizerModel() : ReadWholeFile(a.tokenizer));
   } else {
-    // A model file (of an earlier format, usually) is read back as a checkpoint and imported again; its int8
-    // values come back unchanged, so converting it loses nothing, and it keeps its weight type by default.
+    // A model file (of an earlier format, usually) is read back as a checkpoint and imported again: its int8
+    // values come back unchanged (model_file_checkpoint.h says when and why), and by default it keeps its
+    // weight type.
     checkpoint = gemma::OpenCheckpoint(a.source);
     if (gemma::IsModelFile(a.source) && !a.weight_type) weight_type = gemma::ReadModelFileHeader(a.source).weight_type;
   }

@@ -89,8 +89,9 @@ void StoreU64(uint64_t v, char* p) {
               "): update GemmaChat, or import the model again with this version");
 }
 
-// A version this engine reads but cannot run: an older one, whose int8 rows are in another order
-// (model_file.h). Reading it as a checkpoint (model_file_checkpoint.h) converts it without loss.
+// A version this engine reads but cannot run: an older one, whose int8 rows are in another order and scales
+// of another type (model_file.h). Reading it as a checkpoint (model_file_checkpoint.h) converts it, keeping
+// its int8 values.
 void CheckRunnable(uint32_t version) {
   if (version > kModelFileVersion) ThrowNewerVersion(version);
   if (version < kModelFileVersion) {
@@ -248,7 +249,11 @@ void CheckNoOverlap(std::vector<Extent> extents) {
   }
 }
 
-TensorEntry ParseTensor(const json& j, const std::map<std::string, TensorSpec>& specs, WeightType weight_type) {
+// The bytes of one int8 scale in a file of this version: format 1 stored floats, format 2 IEEE halves.
+uint64_t BytesPerScale(uint32_t version) { return version == 1 ? sizeof(float) : sizeof(uint16_t); }
+
+TensorEntry ParseTensor(const json& j, const std::map<std::string, TensorSpec>& specs, WeightType weight_type,
+                        uint32_t version) {
   TensorEntry e;
   e.name = String(Member(j, "name", "a tensor"), "a tensor name");
   const auto spec = specs.find(e.name);
@@ -291,9 +296,10 @@ TensorEntry ParseTensor(const json& j, const std::map<std::string, TensorSpec>& 
   if (e.kind == TensorKind::kI8) {
     e.scales_offset = U64(Member(j, "scales_offset", where), where + " scales_offset");
     e.scales_bytes = U64(Member(j, "scales_bytes", where), where + " scales_bytes");
-    if (e.scales_bytes != ScaleBytes(spec->second, e.kind)) {
+    const uint64_t scales_bytes = ScaleBytes(spec->second, e.kind, BytesPerScale(version));
+    if (e.scales_bytes != scales_bytes) {
       Damaged(where + " has " + std::to_string(e.scales_bytes) + " bytes of scales, not " +
-              std::to_string(ScaleBytes(spec->second, e.kind)));
+              std::to_string(scales_bytes));
     }
   }
   return e;
@@ -365,7 +371,7 @@ ModelFileDirectory ParseHeader(const HeaderText& header_text, uint64_t file_size
   if (!tensors.is_array()) Damaged("tensors is not a list");
   std::map<std::string, TensorEntry> found;
   for (const json& t : tensors) {
-    TensorEntry e = ParseTensor(t, specs, h.weight_type);
+    TensorEntry e = ParseTensor(t, specs, h.weight_type, h.format_version);
     extents.push_back({e.offset, e.bytes, "tensor " + e.name + " values"});
     if (e.kind == TensorKind::kI8) extents.push_back({e.scales_offset, e.scales_bytes, "tensor " + e.name + " scales"});
     const std::string name = e.name;

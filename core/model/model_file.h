@@ -2,10 +2,11 @@
 // without copying. Written by the importer (importer.h), read by OpenModelFile.
 //
 // Format versions:
-//   1  int8 rows stored plainly: value c of a row at byte c of the row.
+//   1  int8 rows stored plainly (value c of a row at byte c of the row); scales as f32.
 //   2  int8 rows stored as weights.h's Int8StoredIndex says (blocks of 64 in groups of kGroupBlocks, their
-//      4-byte words interleaved), the layout the kernels decode fastest. Nothing else changed: scales, f32
-//      tensors, norms, the tokenizer and the header are as in version 1.
+//      4-byte words interleaved), the layout the kernels decode fastest; scales as IEEE halves (weights.h
+//      says why). Nothing else changed: f32 tensors, norms, the tokenizer and the header are as in version 1
+//      (the header's scales_bytes follow the scales' size).
 // OpenModelFile runs only the current version. An older file's header still reads (ReadModelFileHeader, so
 // the model list can show it and say what to do), and the whole file reads as a checkpoint
 // (model_file_checkpoint.h), so gemma-convert and the importer turn it into the current version.
@@ -33,8 +34,8 @@
 //                   or [n], "offset", "bytes", and for "i8" "scales_offset", "scales_bytes"}, ... ]
 //   }
 // Offsets are from the start of the file. The embedding [vocab, H] and every matrix [out, in] are "i8"
-// (values row by row, each row in the version's order above, then f32 scales [out, in / 64] in plain
-// order, symmetric: w ~ q * scale) or all "f32"; norms are
+// (values row by row, each row in the version's order above, then scales [out, in / 64] in plain order,
+// halves or in version 1 floats, symmetric: w ~ q * scale) or all "f32"; norms are
 // always "f32" and hold the multiplier (1 + w) the engine applies, not the checkpoint's offset w.
 //
 // Opening checks everything before touching data: magic, version, header length, JSON, config, every

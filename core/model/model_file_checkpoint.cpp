@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/engine/error.h"
+#include "core/engine/kernels.h"
 #include "core/engine/weights.h"
 #include "core/model/model_file.h"
 #include "core/model/model_layout.h"
@@ -15,10 +16,11 @@
 namespace gemma {
 namespace {
 
-// Where value c of an int8 row of `cols` values is stored, in the order of format `version` (model_file.h).
+// How format `version` stores int8 rows (model_file.h): the order of a row's values, and the scales' type.
 // Spelled out per version rather than taken from the engine: the engine follows the current format, and a
-// file keeps the order of the version it was written in. A new version must add its order here.
-bool KnowsOrder(uint32_t version) { return version == 1 || version == 2; }
+// file keeps the encoding of the version it was written in. A new version must add its encoding here.
+bool KnowsEncoding(uint32_t version) { return version == 1 || version == 2; }
+bool ScalesAreFloats(uint32_t version) { return version == 1; }
 
 std::vector<uint32_t> StoredOrder(uint32_t version, int64_t cols) {
   std::vector<uint32_t> order(size_t(cols), 0);
@@ -47,7 +49,7 @@ class ModelFileCheckpoint : public CheckpointReader {
       throw Error("cannot open model file " + path.string() + ": it changed while being opened; try again");
     }
     version_ = directory.header.format_version;
-    if (!KnowsOrder(version_)) {
+    if (!KnowsEncoding(version_)) {
       throw Error("cannot read model file " + path.string() + " as a checkpoint: this version does not know "
                   "how format " + std::to_string(version_) + " stores int8 rows");
     }
@@ -84,8 +86,16 @@ class ModelFileCheckpoint : public CheckpointReader {
     q_.resize(size_t(row_count * cols));
     scales_.resize(size_t(row_count * blocks));
     file_.ReadAt(e.offset + uint64_t(first_row * cols), uint64_t(row_count * cols), q_.data());
-    file_.ReadAt(e.scales_offset + uint64_t(first_row * blocks) * sizeof(float),
-                 uint64_t(row_count * blocks) * sizeof(float), scales_.data());
+    if (ScalesAreFloats(version_)) {
+      file_.ReadAt(e.scales_offset + uint64_t(first_row * blocks) * sizeof(float),
+                   uint64_t(row_count * blocks) * sizeof(float), scales_.data());
+    } else {
+      halves_.resize(size_t(row_count * blocks));
+      file_.ReadAt(e.scales_offset + uint64_t(first_row * blocks) * sizeof(uint16_t),
+                   uint64_t(row_count * blocks) * sizeof(uint16_t), halves_.data());
+      // Exact, and the same floats on every kernel path (kernels.h), so the one DequantizeRow uses.
+      KernelsFor(KernelPath::kPortable).floats_from_halves(halves_.data(), row_count * blocks, scales_.data());
+    }
     auto order = orders_.find(cols);
     if (order == orders_.end()) order = orders_.emplace(cols, StoredOrder(version_, cols)).first;
     const uint32_t* stored = order->second.data();
@@ -107,6 +117,7 @@ class ModelFileCheckpoint : public CheckpointReader {
   std::map<std::string, TensorEntry> tensors_;
   std::map<int64_t, std::vector<uint32_t>> orders_;  // stored order by row width
   std::vector<int8_t> q_;
+  std::vector<uint16_t> halves_;
   std::vector<float> scales_;
 };
 
