@@ -336,7 +336,8 @@ void TestImporter::inMemoryModelHasTheFileBytes() {
     const size_t n = size_t(a.rows) * a.cols;
     if (a.type != b.type || a.rows != b.rows || a.cols != b.cols) return false;
     if (a.type == gemma::WeightType::kF32) return std::memcmp(a.f32, b.f32, n * 4) == 0;
-    return std::memcmp(a.q, b.q, n) == 0 && std::memcmp(a.scales, b.scales, n / gemma::kQuantBlock * 4) == 0;
+    return std::memcmp(a.q, b.q, n) == 0 &&
+           std::memcmp(a.scales, b.scales, n / gemma::kQuantBlock * sizeof(*a.scales)) == 0;
   };
   const int h = file->config().hidden;
   const auto& fw = file->weights();
@@ -531,7 +532,7 @@ void TestImporter::convertCommandLine() {
   auto path = [&](const char* name) { return QString::fromStdString((folder / name).string()); };
   ImportTiny(folder / "current.gemma");
   ImportTiny(folder / "current-f32.gemma", gemma::WeightType::kF32);
-  gemma::testing::WriteAsModelFileVersion1(folder / "current.gemma", folder / "old.gemma");
+  gemma::testing::WriteAsModelFileVersion1(folder / "current.gemma", folder / "old.gemma", &tiny_);  // as v1 made it
   gemma::testing::WriteAsModelFileVersion1(folder / "current-f32.gemma", folder / "old-f32.gemma");
   QCOMPARE(run({path("old.gemma"), path("new.gemma")}, &output), 0);
   QVERIFY2(output.contains("format 1") && output.contains("int8 weights") && output.contains("Wrote"), qPrintable(output));

@@ -18,6 +18,7 @@
 #include "core/engine/error.h"
 #include "core/model/importer.h"
 #include "core/model/model_file.h"
+#include "tests/support/half_float.h"
 #include "tests/support/tiny_checkpoint.h"
 #include "tests/support/tiny_model.h"
 
@@ -228,8 +229,10 @@ void TestModelFile::CheckRoundTrip(const gemma::testing::TinyModel& model, gemma
           const float* x = original.data() + size_t(r) * m.cols + b * gemma::kQuantBlock;
           float max_abs = 0;
           for (int i = 0; i < gemma::kQuantBlock; ++i) max_abs = std::max(max_abs, std::fabs(x[i]));
-          const float scale = m.scales[size_t(r) * blocks + b];
-          QVERIFY2(std::fabs(scale * 127 - max_abs) <= 1e-5f * max_abs, qPrintable(QString::fromStdString(n.name)));
+          // A half: max|x| / 127 rounded to 11 significant bits, so within 2^-11 of it.
+          const float scale = gemma::testing::F16BitsToF32(m.scales[size_t(r) * blocks + b]);
+          QVERIFY2(std::fabs(scale * 127 - max_abs) <= std::ldexp(max_abs, -11) * 1.0001f,
+                   qPrintable(QString::fromStdString(n.name)));
           for (int i = 0; i < gemma::kQuantBlock; ++i) {
             // The row is stored in the interleaved order weights.h defines, not value by value.
             const int64_t col = int64_t(b) * gemma::kQuantBlock + i;
@@ -301,13 +304,13 @@ void TestModelFile::headerReadsAloneWithSizes() {
   QCOMPARE(h.weight_type, gemma::WeightType::kInt8);
   QCOMPARE(h.info.name, mqa_.name);
   QCOMPARE(h.file_size, uint64_t(fs::file_size(int8_)));
-  // Weights: one byte per matrix value plus a float per 64; norms 4 bytes per value; plus the tokenizer.
+  // Weights: one byte per matrix value plus a half per 64; norms 4 bytes per value; plus the tokenizer.
   uint64_t expected = mqa_.tokenizer_model.size();
   for (const auto& [name, shape] : mqa_.shapes) {
     if (shape.size() == 1) {
       expected += 4 * uint64_t(shape[0]);
     } else {
-      expected += uint64_t(shape[0] * shape[1]) + 4 * uint64_t(shape[0] * shape[1] / 64);
+      expected += uint64_t(shape[0] * shape[1]) + 2 * uint64_t(shape[0] * shape[1] / 64);
     }
   }
   QCOMPARE(h.memory_bytes, expected);
@@ -614,7 +617,7 @@ void TestModelFile::tokenizerLargerThanEmbedding() {
     json& t = Tensor(h, "model.embed_tokens.weight");
     t["shape"] = {rows, 128};
     t["bytes"] = uint64_t(rows) * 128;
-    t["scales_bytes"] = uint64_t(rows) * 2 * 4;
+    t["scales_bytes"] = uint64_t(rows) * 2 * sizeof(uint16_t);  // two half scales per 128-wide row
   });
   const std::string message = OpenError(path);
   EXPECT_CONTAINS(message, "tokenizer has " + std::to_string(pieces) + " pieces but the embedding only " +
