@@ -19,6 +19,7 @@
 #include "core/model/byte_tokenizer.h"
 #include "core/model/file_mapping.h"
 #include "core/model/importer.h"
+#include "core/model/model_file.h"
 #include "core/model/model_loader.h"
 #include "core/model/synthetic_checkpoint.h"
 
@@ -112,15 +113,25 @@ Options ParseArguments(int argc, char** argv) {
   return o;
 }
 
-// The synthetic model file, written once (atomically, by the importer) and reused by later runs.
+// The synthetic model file, written once (atomically, by the importer) and reused by later runs. Its name
+// carries the model file format, so a GemmaChat that writes another format makes its own; the files of other
+// formats (gigabytes each) are removed then.
 std::filesystem::path SyntheticModelFile(const std::string& size) {
   const char* cache = std::getenv("XDG_CACHE_HOME");
   const char* home = std::getenv("HOME");
   const std::filesystem::path dir = std::filesystem::path(cache && *cache ? cache : std::string(home ? home : "/tmp") + "/.cache") /
                                     "gemmachat" / "bench";
   std::filesystem::create_directories(dir);
-  const auto path = dir / ("synthetic-" + size + ".gemma");
+  const std::string stem = "synthetic-" + size;
+  const auto path = dir / (stem + "-format" + std::to_string(gemma::kModelFileVersion) + ".gemma");
   if (std::filesystem::exists(path)) return path;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(stem, 0) == 0 && entry.path().extension() == ".gemma") {
+      std::cerr << "Removing " << entry.path() << ", made for another model file format\n";
+      std::filesystem::remove(entry.path());
+    }
+  }
   std::cerr << "Writing a synthetic " << size << " model to " << path << " (once) ...\n";
   const gemma::ModelConfig config = size == "2b" ? gemma::Gemma2B() : gemma::Gemma7B();
   auto checkpoint = gemma::MakeSyntheticCheckpoint(config, /*seed=*/1, gemma::ByteTokenizerModel());
