@@ -47,25 +47,33 @@ void StoreBlock(const int8_t* values, int64_t cols, int block, int8_t* row) {
     std::memcpy(row + Int8StoredIndex(cols, int64_t(block) * kQuantBlock + 4 * word), values + 4 * word, 4);
 }
 
+// The largest |x| of a block; a NaN is skipped, as the SIMD paths' max skips it.
+float BlockAbsMax(const float* xb) {
+  float amax = 0.0f;
+  for (int j = 0; j < kQuantBlock; ++j) {
+    const float a = std::fabs(xb[j]);
+    amax = a > amax ? a : amax;
+  }
+  return amax;
+}
+
+// A value already rounded to an integer, as int8 in [-127, 127]; written so NaN lands on -127, as the SIMD
+// paths' saturating conversion does.
+int8_t ClampToInt8(float rounded) {
+  return static_cast<int8_t>(rounded > 127.0f ? 127 : (rounded >= -127.0f ? static_cast<int>(rounded) : -127));
+}
+
 void QuantizeRowsPortable(const float* x, int n, int cols, int8_t* q, float* scales) {
   const int blocks = cols / kQuantBlock;
   for (int64_t i = 0; i < n; ++i) {
     for (int b = 0; b < blocks; ++b) {
       const float* xb = x + i * cols + int64_t(b) * kQuantBlock;
       int8_t qb[kQuantBlock] = {};
-      float amax = 0.0f;
-      for (int j = 0; j < kQuantBlock; ++j) {
-        const float a = std::fabs(xb[j]);
-        amax = a > amax ? a : amax;
-      }
+      const float amax = BlockAbsMax(xb);
       scales[i * blocks + b] = amax / 127.0f;
       if (amax != 0.0f) {
         const float inv = 127.0f / amax;
-        for (int j = 0; j < kQuantBlock; ++j) {
-          const float r = std::nearbyint(xb[j] * inv);
-          // Written so NaN lands on -127, as the SIMD paths' saturating conversion does.
-          qb[j] = static_cast<int8_t>(r > 127.0f ? 127 : (r >= -127.0f ? static_cast<int>(r) : -127));
-        }
+        for (int j = 0; j < kQuantBlock; ++j) qb[j] = ClampToInt8(std::nearbyint(xb[j] * inv));
       }
       StoreBlock(qb, cols, b, q + i * cols);
     }
@@ -259,12 +267,7 @@ void QuantizeWeightRows(const float* x, int n, int cols, int8_t* q, uint16_t* sc
   for (int64_t i = 0; i < n; ++i) {
     for (int b = 0; b < blocks; ++b) {
       const float* xb = x + i * cols + int64_t(b) * kQuantBlock;
-      float amax = 0.0f;
-      for (int j = 0; j < kQuantBlock; ++j) {
-        const float a = std::fabs(xb[j]);
-        amax = a > amax ? a : amax;  // NaN is skipped
-      }
-      const float wanted = amax / 127.0f;
+      const float wanted = BlockAbsMax(xb) / 127.0f;
       uint16_t half;
       HalvesFromFloatsPortable(&wanted, 1, &half);
       if (half == 0x7C00) half = kLargestHalf;
@@ -272,12 +275,8 @@ void QuantizeWeightRows(const float* x, int n, int cols, int8_t* q, uint16_t* sc
       FloatsFromHalvesPortable(&half, 1, &scale);
       scales[i * blocks + b] = scale == 0.0f ? 0 : half;
       int8_t qb[kQuantBlock] = {};
-      if (scale != 0.0f) {
-        for (int j = 0; j < kQuantBlock; ++j) {
-          const float r = std::nearbyint(xb[j] / scale);
-          qb[j] = static_cast<int8_t>(r > 127.0f ? 127 : (r >= -127.0f ? static_cast<int>(r) : -127));
-        }
-      }
+      if (scale != 0.0f)
+        for (int j = 0; j < kQuantBlock; ++j) qb[j] = ClampToInt8(std::nearbyint(xb[j] / scale));
       StoreBlock(qb, cols, b, q + i * cols);
     }
   }
