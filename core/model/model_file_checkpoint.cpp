@@ -16,11 +16,11 @@
 namespace gemma {
 namespace {
 
-// How format `version` stores int8 rows (model_file.h): the order of a row's values, and the scales' type.
-// Spelled out per version rather than taken from the engine: the engine follows the current format, and a
-// file keeps the encoding of the version it was written in. A new version must add its encoding here.
+// How format `version` orders an int8 row's values (model_file.h). Spelled out per version rather than
+// taken from the engine: the engine follows the current format, and a file keeps the order of the version it
+// was written in. A new version must add its order here. (The scales' type needs no list: the directory read
+// checks each tensor's scales_bytes against its version's scale size, so the size tells the type.)
 bool KnowsEncoding(uint32_t version) { return version == 1 || version == 2; }
-bool ScalesAreFloats(uint32_t version) { return version == 1; }
 
 std::vector<uint32_t> StoredOrder(uint32_t version, int64_t cols) {
   std::vector<uint32_t> order(size_t(cols), 0);
@@ -86,7 +86,7 @@ class ModelFileCheckpoint : public CheckpointReader {
     q_.resize(size_t(row_count * cols));
     scales_.resize(size_t(row_count * blocks));
     file_.ReadAt(e.offset + uint64_t(first_row * cols), uint64_t(row_count * cols), q_.data());
-    if (ScalesAreFloats(version_)) {
+    if (e.scales_bytes == uint64_t(rows * blocks) * sizeof(float)) {  // format 1
       file_.ReadAt(e.scales_offset + uint64_t(first_row * blocks) * sizeof(float),
                    uint64_t(row_count * blocks) * sizeof(float), scales_.data());
     } else {
