@@ -57,7 +57,7 @@
     </message>
 </context>
 <context>
-    <name>ChatPage</name>
+    <name>Banner</name>
     <message>
         <source>Dismiss</source>
         <translation>닫기</translation>

@@ -87,14 +87,21 @@ Dialog {
                 text: qsTr("GemmaChat is free software under the %1. It is made with:")
                       .arg("<a href=\"https://www.apache.org/licenses/LICENSE-2.0\">Apache License 2.0</a>")
             }
-            Repeater {
-                model: root.libraries
-                delegate: Paragraph {
-                    required property var modelData
-                    objectName: "aboutLibrary"
-                    leftPadding: 12
-                    text: "• <b>%1</b> (%2): <a href=\"%3\">%4</a>".arg(modelData.name).arg(modelData.role)
-                          .arg(modelData.url).arg(modelData.license)
+            // In a Column of its own: the list is rebuilt when the language changes, and on Qt 6.4 a Repeater
+            // that is a direct child of a Layout can then leave the layout holding a freed delegate.
+            Column {
+                Layout.fillWidth: true
+                spacing: 10
+                Repeater {
+                    model: root.libraries
+                    delegate: Paragraph {
+                        required property var modelData
+                        objectName: "aboutLibrary"
+                        width: parent.width
+                        leftPadding: 12
+                        text: "• <b>%1</b> (%2): <a href=\"%3\">%4</a>".arg(modelData.name).arg(modelData.role)
+                              .arg(modelData.url).arg(modelData.license)
+                    }
                 }
             }
             Paragraph {

@@ -42,59 +42,53 @@ Item {
             onImportFile: root.importFile()
         }
 
-        // Problems and notices: each says what happened and what to do; each can be dismissed.
-        Repeater {
-            model: [
-                { text: root.app.chat.errorString, error: true, clear: () => root.app.chat.clearError() },
-                { text: root.app.engine.errorString, error: true, clear: () => root.app.engine.clearError() },
-                { text: root.app.models.errorString, error: true, clear: () => root.app.models.clearError() },
-                // A failed save stays up (no dismiss) until a save goes through again.
-                { text: root.app.saveProblem, error: true, clear: null, name: "saveProblemBanner" },
-                { text: root.app.recoveryNotice, error: true, clear: () => root.app.dismissRecoveryNotice(),
-                  name: "recoveryBanner" },
-                // What the store said in its own words, unless one of the two above already says it.
-                { text: root.app.saveProblem === "" && root.app.recoveryNotice === "" ? root.app.storeError : "",
-                  error: true, clear: null },
-                { text: root.app.exporter.message, error: root.app.exporter.failed,
-                  clear: () => root.app.exporter.clearResult(), name: "exportBanner" },
-                { text: root.app.chat.notice, error: false, clear: null }
-            ]
-            delegate: Rectangle {
-                required property var modelData
-                objectName: modelData.name !== undefined ? modelData.name
-                            : modelData.error ? "errorBanner" : "noticeBanner"
-                Layout.fillWidth: true
-                Layout.maximumWidth: Theme.contentWidth
-                Layout.alignment: Qt.AlignHCenter
-                Layout.leftMargin: 16
-                Layout.rightMargin: 16
-                Layout.bottomMargin: 6
-                visible: modelData.text !== ""
-                implicitHeight: bannerRow.implicitHeight + 16
-                radius: Theme.radius
-                color: modelData.error ? Theme.dangerBackground : Theme.noticeBackground
-                Accessible.role: Accessible.AlertMessage
-                Accessible.name: modelData.text
-                RowLayout {
-                    id: bannerRow
-                    anchors.fill: parent
-                    anchors.margins: 8
-                    Label {
-                        Layout.fillWidth: true
-                        text: modelData.text
-                        wrapMode: Text.WordWrap
-                        color: modelData.error ? Theme.danger : Theme.text
-                    }
-                    ToolButton {
-                        objectName: "dismissBanner"
-                        visible: modelData.clear !== null
-                        icon.source: "qrc:/icons/icons/close.svg"
-                        icon.color: Theme.mutedText
-                        onClicked: modelData.clear()
-                        Accessible.name: qsTr("Dismiss")
-                    }
-                }
-            }
+        // Problems and notices: each says what happened and what to do; each can be dismissed. One Banner
+        // each, not a Repeater over a list: on Qt 6.4 a Repeater that is a direct child of a Layout and
+        // whose model changes can leave the layout holding a freed delegate (a crash in
+        // QQuickLayout::effectiveSizePolicy_helper), and this list changes with every message it shows.
+        Banner {
+            objectName: "errorBanner"
+            text: root.app.chat.errorString
+            onDismissed: root.app.chat.clearError()
+        }
+        Banner {
+            objectName: "errorBanner"
+            text: root.app.engine.errorString
+            onDismissed: root.app.engine.clearError()
+        }
+        Banner {
+            objectName: "errorBanner"
+            text: root.app.models.errorString
+            onDismissed: root.app.models.clearError()
+        }
+        // A failed save stays up (no dismiss) until a save goes through again.
+        Banner {
+            objectName: "saveProblemBanner"
+            text: root.app.saveProblem
+            dismissible: false
+        }
+        Banner {
+            objectName: "recoveryBanner"
+            text: root.app.recoveryNotice
+            onDismissed: root.app.dismissRecoveryNotice()
+        }
+        // What the store said in its own words, unless one of the two above already says it.
+        Banner {
+            objectName: "errorBanner"
+            text: root.app.saveProblem === "" && root.app.recoveryNotice === "" ? root.app.storeError : ""
+            dismissible: false
+        }
+        Banner {
+            objectName: "exportBanner"
+            text: root.app.exporter.message
+            error: root.app.exporter.failed
+            onDismissed: root.app.exporter.clearResult()
+        }
+        Banner {
+            objectName: "noticeBanner"
+            text: root.app.chat.notice
+            error: false
+            dismissible: false
         }
 
         Composer {

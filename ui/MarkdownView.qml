@@ -1,12 +1,13 @@
 // A reply rendered as Markdown: prose through Qt's Markdown support (headings, lists, tables, emphasis),
 // each fenced code block in a monospace box with a Copy button. The split is MarkdownModel's (C++), which
 // only touches the last segment while a reply streams.
+// A Column, not a ColumnLayout: on Qt 6.4 a Repeater that is a direct child of a Layout and whose model
+// changes (here, with every streamed token) can leave the layout holding a freed delegate.
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import GemmaChat
 
-ColumnLayout {
+Column {
     id: root
     required property AppController app
     property string text
@@ -26,7 +27,7 @@ ColumnLayout {
             required property string language
             required property bool closed
             required property string html
-            Layout.fillWidth: true
+            width: root.width
             sourceComponent: kind === "code" ? codeComponent : textComponent
 
             Component {
