@@ -167,7 +167,7 @@ int Run(const Arguments& a) {
     // values come back unchanged (model_file_checkpoint.h says when and why), and by default it keeps its
     // weight type.
     checkpoint = gemma::OpenCheckpoint(a.source);
-    if (gemma::IsModelFile(a.source) && !a.weight_type) weight_type = gemma::ReadModelFileHeader(a.source).weight_type;
+    weight_type = a.weight_type.value_or(gemma::DefaultImportWeightType(a.source));
   }
   std::fprintf(stderr, "Importing %s (%s, %s) into %s, %s weights\n", checkpoint->info().name.c_str(),
                gemma::DescribeVariant(checkpoint->config()).c_str(), checkpoint->info().source.c_str(),

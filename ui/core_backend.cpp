@@ -77,7 +77,7 @@ bool CoreBackend::Import(const QString& source, const QString& destination, cons
   std::unique_ptr<CheckpointReader> reader = OpenCheckpoint(ToPath(source));
   ImportOptions options;
   // A model file (one of an earlier format, to convert it) keeps its weight type; checkpoints become int8.
-  if (IsModelFile(ToPath(source))) options.weight_type = ReadModelFileHeader(ToPath(source)).weight_type;
+  options.weight_type = DefaultImportWeightType(ToPath(source));
   if (progress) {
     options.progress = [&progress](const ImportProgress& p) { return progress(p.bytes_done, p.bytes_total); };
   }

@@ -331,4 +331,8 @@ std::shared_ptr<Model> BuildModelInMemory(CheckpointReader& reader, WeightType w
                                  std::shared_ptr<const void>(std::move(storage)), reader.info());
 }
 
+WeightType DefaultImportWeightType(const std::filesystem::path& source) {
+  return IsModelFile(source) ? ReadModelFileHeader(source).weight_type : WeightType::kInt8;
+}
+
 }  // namespace gemma

@@ -31,6 +31,10 @@ struct ImportOptions {
   std::string name{};           // overrides the checkpoint's model name when not empty
 };
 
+// The weight type importing `source` gives unless asked for another: a GemmaChat model file's own (so
+// converting a file of an earlier format keeps int8 or f32 as it was), int8 for any checkpoint.
+WeightType DefaultImportWeightType(const std::filesystem::path& source);
+
 // Thrown when the progress callback asked to stop; nothing is left behind.
 class ImportCancelled : public Error {
  public:

@@ -546,6 +546,8 @@ void TestImporter::convertCommandLine() {
   QCOMPARE(gemma::ReadModelFileHeader(folder / "renamed.gemma").weight_type, gemma::WeightType::kF32);
   QCOMPARE(gemma::ReadModelFileHeader(folder / "renamed.gemma").info.name, std::string("Renamed"));
   QVERIFY(gemma::OpenModelFile(folder / "new.gemma") != nullptr);
+  QCOMPARE(gemma::DefaultImportWeightType(folder / "old-f32.gemma"), gemma::WeightType::kF32);
+  QCOMPARE(gemma::DefaultImportWeightType(folder / "old.gemma"), gemma::WeightType::kInt8);
   for (const char* name : {"current.gemma", "current-f32.gemma", "old.gemma", "old-f32.gemma", "new.gemma",
                            "new-f32.gemma", "renamed.gemma"}) {
     fs::remove(folder / name);
@@ -553,6 +555,7 @@ void TestImporter::convertCommandLine() {
 
   // A real conversion: a Hugging Face folder to an f32 file under another name.
   gemma::testing::WriteHfFolder(folder / "hf", tiny_, gemma::testing::HfDtype::kBF16, /*shards=*/2);
+  QCOMPARE(gemma::DefaultImportWeightType(folder / "hf"), gemma::WeightType::kInt8);
   const fs::path out = folder / "converted.gemma";
   QCOMPARE(run({QString::fromStdString((folder / "hf").string()), QString::fromStdString(out.string()), "--weights",
                 "f32", "--name", "My Gemma"},
